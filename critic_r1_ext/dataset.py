@@ -4,7 +4,8 @@ Selected by the recipe with ``data.custom_cls``; verl's ``create_rl_dataset`` bu
 AgentLoop workers reload it. Three row shapes are accepted:
 
 * **pairwise** (what ``data_prep`` writes): ``question``, ``response_1``, ``response_2``, ``label``
-  ("1", "2" or "tie"), ``images``; the prompt is rendered here, and with probability
+  ("1", "2" or "tie"), ``images``; the prompt is rendered here (replacing any stored ``prompt``,
+  which stays there for stock ``RLHFDataset`` users), and with probability
   ``data.swap_prob`` the responses trade places (the label follows). The draw is a pure function of
   ``(data.seed, row id, epoch)``, so a run is reproducible and each epoch sees fresh positions;
 * **released** (``lmms-lab/LLaVA-Critic-GRPO-dataset``): ``question`` already holds the whole critic
@@ -80,7 +81,7 @@ class CriticPairDataset(RLHFDataset):
 
     def _build_messages(self, example: dict, key: str):
         """Render critic rows into verl's row shape in place, bound image sizes, then let verl place the images."""
-        if key == self.prompt_key and key not in example:
+        if key == self.prompt_key and (key not in example or _is_pairwise(example)):
             self._render(example)
         if self.pixel_bounds and example.get(self.image_key):
             example[self.image_key] = [self._bounded(image) for image in example[self.image_key]]
@@ -99,7 +100,7 @@ class CriticPairDataset(RLHFDataset):
 
     def _render(self, example: dict) -> None:
         row_id = _row_id(example)
-        if all(example.get(c) is not None for c in PAIRWISE_COLUMNS):
+        if _is_pairwise(example):
             self._render_pairwise(example, row_id)
         elif example.get("question") is not None and example.get("answer") is not None:
             self._render_released(example, row_id)
@@ -140,6 +141,10 @@ class CriticPairDataset(RLHFDataset):
         extra.setdefault("id", row_id)
         extra["swapped"] = swapped
         example["extra_info"] = extra
+
+
+def _is_pairwise(example: dict) -> bool:
+    return all(example.get(c) is not None for c in PAIRWISE_COLUMNS)
 
 
 def _row_id(example: dict) -> str:

@@ -1,0 +1,109 @@
+"""Read a critic verdict out of model text: the last balanced ``\\boxed{}`` and its normalised form.
+
+Everything here runs in time linear in the input length (one C-level regex scan with no
+nested quantifiers, plus a stack), so adversarial model outputs cannot stall a reward worker.
+
+A normalised verdict is one of:
+  * ``"1"`` / ``"2"``: a pairwise choice ("2", "Response 2", "\\text{Answer 2}", "[[2]]", "second" ...);
+  * ``"tie"``: the two responses are judged equally good;
+  * a canonical number for score labels ("7", "7.0", "7/10" -> "7");
+  * any other short answer, lower-cased with wrappers stripped (compared as text);
+  * ``None``: no verdict, an empty box, or a hedge (it names both responses / several numbers).
+"""
+
+from __future__ import annotations
+
+import re
+
+# One token per brace event. ``\boxed`` may be followed by spaces before its brace; escaped
+# braces ``\{`` ``\}`` are literal text and do not count.
+_BRACE_TOKENS = re.compile(r"\\boxed\s*\{|\\[{}]|[{}]")
+_LATEX_WRAPPERS = re.compile(r"\\(?:boxed|text|textbf|textit|texttt|textrm|mathrm|mathbf|mathit|mbox|fbox)\b")
+_PUNCT = re.compile(r"[\[\]{}()<>$*\"'`,;:!?#=|~\\]+|\.(?!\d)|(?<!\d)\.")
+_FRACTION = re.compile(r"^(-?\d+(?:\.\d+)?)\s*/\s*(?:10|100|5)$")
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+# Think tags may carry stray spaces ("< think >", "</ think>"), as the paper's reward tolerates.
+THINK_TAG = re.compile(r"<\s*(/\s*)?think\s*>")
+
+_FILLER = frozenset(
+    "response responses answer answers option candidate output assistant choice the is are was "
+    "better best preferred winner final verdict score rating number no my a an one's".split()
+)
+_WORD_NUMBERS = {"one": "1", "first": "1", "two": "2", "second": "2"}
+_TIE_WORDS = frozenset("tie tied equal equally same identical draw".split())
+
+
+def boxed_spans(text: str) -> list[str]:
+    """Contents of every top-level, balanced ``\\boxed{...}`` in order; unclosed boxes are ignored."""
+    stack: list[tuple[bool, int]] = []  # (opens a box?, content start)
+    open_boxes = 0
+    found: list[str] = []
+    for match in _BRACE_TOKENS.finditer(text):
+        token = match.group()
+        if token[0] == "\\" and len(token) == 2:
+            continue
+        if token == "}":
+            if not stack:
+                continue
+            is_box, start = stack.pop()
+            if is_box:
+                open_boxes -= 1
+                if open_boxes == 0:
+                    found.append(text[start : match.start()])
+            continue
+        is_box = token != "{"
+        stack.append((is_box, match.end()))
+        open_boxes += is_box
+    return found
+
+
+def normalize_verdict(raw: object) -> str | None:
+    """Canonical form of a verdict or label (see the module docstring); ``None`` when there is none."""
+    if raw is None:
+        return None
+    text = _LATEX_WRAPPERS.sub(" ", str(raw)).lower()
+    fraction = _FRACTION.match(text.strip().strip("$ "))
+    if fraction:
+        text = fraction.group(1)
+    tokens = [_WORD_NUMBERS.get(t, t) for t in _PUNCT.sub(" ", text).split() if t not in _FILLER]
+    if any(t in _TIE_WORDS for t in tokens):
+        return "tie"
+    numbers = {_canonical_number(t) for t in tokens if _NUMBER.match(t)}
+    if len(numbers) > 1:
+        return None
+    if numbers:
+        return numbers.pop()
+    words = [t for t in tokens if t not in ("and", "or", "both", "either", "neither")]
+    if not words or len(words) != len(tokens):
+        return None
+    return " ".join(words)
+
+
+def _canonical_number(token: str) -> str:
+    value = float(token)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def answer_part(text: str) -> str:
+    """The text after the last closing think tag, or all of it when there is none."""
+    end = 0
+    for tag in THINK_TAG.finditer(text):
+        if tag.group(1):
+            end = tag.end()
+    return text[end:]
+
+
+def extract_verdict(text: str) -> tuple[str | None, str]:
+    """The normalised verdict of a model output and the raw text of its deciding box.
+
+    Only the answer part counts: text after the last ``</think>`` when there is one. The verdict is
+    the last box's; if the boxes there disagree (a hedge), the verdict is ``None``.
+    """
+    boxes = boxed_spans(answer_part(text))
+    if not boxes:
+        return None, ""
+    verdicts = {normalize_verdict(box) for box in boxes}
+    last = boxes[-1]
+    if len(verdicts) != 1:
+        return None, last
+    return verdicts.pop(), last
