@@ -1,0 +1,115 @@
+"""Judge calls and selection accuracy of the self-critic knockout variants, on a simulated pool.
+
+No model: each question gets N sampled final answers with realistic duplication (half multiple
+choice with four options, half free-form numeric answers with a few attractive wrong values and a
+tail of one-off mistakes, 3% of samples without an answer), and a simulated judge that is noisy
+(prefers the correct answer with probability ``--skill`` when exactly one side is correct, else
+flips a coin), position-biased (answers "1" regardless with probability ``--bias``) and sometimes
+gives no verdict. Compares, for N = 8, 32, 128:
+
+* plain   - the paper's knockout over all N candidates, one order per match (N - 1 calls);
+* merged  - candidates merged by final answer, one order per match;
+* merged+both - merged, every match judged in both orders (the tool's default).
+
+Run: ``python benchmarks/self_critic.py [--questions 2000] [--seed 0]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+
+from critic_r1_ext.selection import entrants, knockout, majority_vote, run
+
+VARIANTS = {"plain": (False, False), "merged": (True, False), "merged+both": (True, True)}
+
+
+def sample_pool(rng: random.Random, n: int) -> tuple[list[str | None], str]:
+    """N final answers for one simulated question and its reference answer."""
+    p_correct = rng.betavariate(1.5, 1.5)
+    if rng.random() < 0.5:
+        wrong_pool, weights = ["b", "c", "d"], [0.6, 0.3, 0.1]
+        correct, fresh_rate = "a", 0.0
+    else:
+        wrong_pool, weights = ["w1", "w2", "w3", "w4"], [0.5, 0.25, 0.15, 0.1]
+        correct, fresh_rate = "42", 0.4
+    answers: list[str | None] = []
+    for k in range(n):
+        draw = rng.random()
+        if draw < 0.03:
+            answers.append(None)
+        elif draw < 0.03 + 0.97 * p_correct:
+            answers.append(correct)
+        elif rng.random() < fresh_rate:
+            answers.append(f"fresh{k}")
+        else:
+            answers.append(rng.choices(wrong_pool, weights)[0])
+    return answers, correct
+
+
+def simulated_judge(rng: random.Random, answers, correct, skill: float, bias: float, no_verdict: float):
+    """A judge callable over ordered candidate pairs, noisy and biased towards position 1."""
+
+    def judge(pairs):
+        verdicts = []
+        for first, second in pairs:
+            good = (answers[first] == correct, answers[second] == correct)
+            draw = rng.random()
+            if draw < no_verdict:
+                verdicts.append(None)
+            elif draw < no_verdict + bias:
+                verdicts.append("1")
+            elif good[0] != good[1]:
+                verdicts.append(("1" if good[0] else "2") if rng.random() < skill else ("2" if good[0] else "1"))
+            else:
+                verdicts.append(rng.choice("12"))
+        return verdicts
+
+    return judge
+
+
+def evaluate(n: int, questions: int, seed: int, skill: float, bias: float, no_verdict: float) -> dict:
+    rng = random.Random(seed)
+    totals = {name: [0, 0] for name in VARIANTS}  # [correct, judge calls]
+    first = majority = 0
+    for _ in range(questions):
+        answers, correct = sample_pool(rng, n)
+        first += answers[0] == correct
+        vote = majority_vote(answers)
+        majority += vote is not None and answers[vote] == correct
+        for name, (merge, both) in VARIANTS.items():
+            judge = simulated_judge(rng, answers, correct, skill, bias, no_verdict)
+            selection = run(knockout(entrants(answers, merge), both), judge)
+            totals[name][0] += selection.winner is not None and answers[selection.winner] == correct
+            totals[name][1] += selection.judge_calls
+    row = {"first": first / questions, "majority": majority / questions}
+    for name, (hits, calls) in totals.items():
+        row[name] = (hits / questions, calls / questions)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--skill", type=float, default=0.7)
+    parser.add_argument("--bias", type=float, default=0.2)
+    parser.add_argument("--no-verdict", type=float, default=0.05)
+    args = parser.parse_args()
+    print(f"{args.questions} simulated questions per N; judge skill {args.skill}, position-1 bias {args.bias}, "
+          f"no verdict {args.no_verdict}; seed {args.seed}")
+    header = f"{'N':>4} {'first':>6} {'major':>6}" + "".join(f" | {name:>11} acc  calls" for name in VARIANTS)
+    print(header)
+    print("-" * len(header))
+    for n in (8, 32, 128):
+        row = evaluate(n, args.questions, args.seed, args.skill, args.bias, args.no_verdict)
+        cells = "".join(f" | {row[name][0]:15.3f} {row[name][1]:6.1f}" for name in VARIANTS)
+        print(f"{n:>4} {row['first']:6.3f} {row['majority']:6.3f}{cells}")
+        if n == 128:
+            plain_calls, both_calls = row["plain"][1], row["merged+both"][1]
+            print(f"N=128: merged+both uses {plain_calls / both_calls:.1f}x fewer judge calls than plain knockout, "
+                  f"accuracy {row['merged+both'][0]:.3f} vs {row['plain'][0]:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# LLaVA-Critic-R1 (from Qwen2.5-VL-7B-Instruct) on one node with 8 GPUs, as in the paper.
+# Usage: bash recipes/run_critic_r1_1node.sh [hydra overrides...]
+# Env: DATA_DIR (data/critic_r1), MODEL_PATH, CKPT_ROOT (checkpoints), WANDB_API_KEY, DRY_RUN=1.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+MODEL_PATH=${MODEL_PATH:-Qwen/Qwen2.5-VL-7B-Instruct}
+EXPERIMENT=${EXPERIMENT:-critic_r1_qwen2_5_vl_7b}
+
+prepare_data
+python -m verl.trainer.main_ppo +recipe=critic_r1 \
+  data.train_files="$DATA_DIR/train.parquet" \
+  data.val_files="$DATA_DIR/val.parquet" \
+  actor_rollout_ref.model.path="$MODEL_PATH" \
+  trainer.experiment_name="$EXPERIMENT" \
+  trainer.default_local_dir="$CKPT_ROOT/critic_r1/$EXPERIMENT" \
+  trainer.logger="$LOGGER" \
+  "$@" "${VERL_EXTRA_ARGS[@]}"
