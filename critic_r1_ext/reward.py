@@ -7,12 +7,14 @@ time is linear in the response length.
 
 from __future__ import annotations
 
+from itertools import islice
+
 from critic_r1_ext.verdict import THINK_TAG, boxed_spans, extract_verdict, normalize_verdict
 
 
 def format_ok(text: str) -> bool:
     """True when the output is one ``<think>...</think>`` block, then an answer with a non-empty ``\\boxed{}``."""
-    tags = list(THINK_TAG.finditer(text))
+    tags = list(islice(THINK_TAG.finditer(text), 3))
     if len(tags) != 2 or tags[0].group(1) or not tags[1].group(1):
         return False
     if text[: tags[0].start()].strip():

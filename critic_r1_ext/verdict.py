@@ -1,7 +1,8 @@
 """Read a critic verdict out of model text: the last balanced ``\\boxed{}`` and its normalised form.
 
-Everything here runs in time linear in the input length (one C-level regex scan with no
-nested quantifiers, plus a stack), so adversarial model outputs cannot stall a reward worker.
+Everything here runs in time linear in the input length (C-level regex scans whose quantifiers are
+bounded or unambiguous, plus one stack pass over brace tokens), so adversarial model outputs cannot
+stall a reward worker; inputs with no closed box or no closing think tag take a single C-level pass.
 
 A normalised verdict is one of:
   * ``"1"`` / ``"2"``: a pairwise choice ("2", "Response 2", "\\text{Answer 2}", "[[2]]", "second" ...);
@@ -22,8 +23,10 @@ _LATEX_WRAPPERS = re.compile(r"\\(?:boxed|text|textbf|textit|texttt|textrm|mathr
 _PUNCT = re.compile(r"[\[\]{}()<>$*\"'`,;:!?#=|~\\]+|\.(?!\d)|(?<!\d)\.")
 _FRACTION = re.compile(r"^(-?\d+(?:\.\d+)?)\s*/\s*(?:10|100|5)$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
-# Think tags may carry stray spaces ("< think >", "</ think>"), as the paper's reward tolerates.
-THINK_TAG = re.compile(r"<\s*(/\s*)?think\s*>")
+# Think tags may carry a few stray spaces ("< think >", "</ think>"), as the paper's reward tolerates.
+THINK_TAG = re.compile(r"<\s{0,8}(/\s{0,8})?think\s{0,8}>")
+# The closing tag spelled backwards: searching the reversed text finds the last one in one pass.
+_CLOSE_TAG_REVERSED = re.compile(r">\s{0,8}kniht\s{0,8}/\s{0,8}<")
 
 _FILLER = frozenset(
     "response responses answer answers option candidate output assistant choice the is are was "
@@ -35,10 +38,14 @@ _TIE_WORDS = frozenset("tie tied equal equally same identical draw".split())
 
 def boxed_spans(text: str) -> list[str]:
     """Contents of every top-level, balanced ``\\boxed{...}`` in order; unclosed boxes are ignored."""
+    first = text.find("\\boxed")
+    if first < 0 or text.find("}", first) < 0:
+        return []
+    # Braces before the first box cannot change how any box closes, so the scan starts there.
     stack: list[tuple[bool, int]] = []  # (opens a box?, content start)
     open_boxes = 0
     found: list[str] = []
-    for match in _BRACE_TOKENS.finditer(text):
+    for match in _BRACE_TOKENS.finditer(text, first):
         token = match.group()
         if token[0] == "\\" and len(token) == 2:
             continue
@@ -86,11 +93,10 @@ def _canonical_number(token: str) -> str:
 
 def answer_part(text: str) -> str:
     """The text after the last closing think tag, or all of it when there is none."""
-    end = 0
-    for tag in THINK_TAG.finditer(text):
-        if tag.group(1):
-            end = tag.end()
-    return text[end:]
+    if "/" not in text or "think" not in text:
+        return text
+    last = _CLOSE_TAG_REVERSED.search(text[::-1])
+    return text[len(text) - last.start() :] if last else text
 
 
 def extract_verdict(text: str) -> tuple[str | None, str]:
@@ -102,8 +108,8 @@ def extract_verdict(text: str) -> tuple[str | None, str]:
     boxes = boxed_spans(answer_part(text))
     if not boxes:
         return None, ""
-    verdicts = {normalize_verdict(box) for box in boxes}
     last = boxes[-1]
-    if len(verdicts) != 1:
+    verdict = normalize_verdict(last)
+    if any(normalize_verdict(box) != verdict for box in set(boxes)):
         return None, last
-    return verdicts.pop(), last
+    return verdict, last
