@@ -17,6 +17,10 @@ import multiprocessing as mp
 import random
 import time
 
+from verl.utils.reward_score.geo3k import compute_score as geo3k_score
+
+from critic_r1_ext.reward import compute_score
+
 WORDS = ("the first answer counts circles correctly while the second one misses a triangle in the lower left "
          "corner so its description of the image is wrong and also hallucinates a dog response image").split()
 VERDICTS = ["2", "1", "Response 2", "\\text{Response 1}", "[[2]]", "Answer 1", "1 or 2", ""]
@@ -57,21 +61,15 @@ def adversarial(size: int, kind: str) -> str:
 
 
 def ours(text: str, truth: str) -> float:
-    from critic_r1_ext.reward import compute_score
-
     return compute_score("critic", text, truth)["score"]
 
 
 def geo3k(text: str, truth: str) -> float:
-    from verl.utils.reward_score.geo3k import compute_score
-
-    return compute_score(text, truth)
+    return geo3k_score(text, truth)
 
 
 def _rate(fn, samples, seconds: float = 0.0) -> float:
     """Judgments per second over ``samples`` (repeated until ``seconds`` have passed, if given)."""
-    for text, truth in samples[:3]:
-        fn(text, truth)
     done, start = 0, time.perf_counter()
     while True:
         for text, truth in samples:
@@ -112,18 +110,18 @@ def main() -> None:
     samples = realistic(args.n)
     mean_kib = sum(len(t) for t, _ in samples) / len(samples) / 1024
     print(f"realistic: {args.n} responses, mean {mean_kib:.1f} KiB")
-    print(f"{'input':<28}{'ours judg/s':>14}{'geo3k judg/s':>16}{'speed-up':>10}")
+    print(f"{'input':<28}{'ours judg/s':>14}{'geo3k judg/s':>16}{'speed-up':>14}")
     r_ours = rate_with_timeout("ours", samples, args.timeout * 10)
     r_base = rate_with_timeout("geo3k", samples, args.timeout * 10)
     print(f"{'realistic':<28}{fmt(r_ours, args.timeout):>14}{fmt(r_base, args.timeout):>16}"
-          f"{(r_ours / r_base if r_base else float('inf')):>9.1f}x")
+          f"{(r_ours / r_base if r_base else float('inf')):>13.1f}x")
 
     for kind in ("think", "boxed", "close-boxed", "mixed", "nested"):
         sample = [(adversarial(64 * 1024, kind), "1")]
         r_ours = rate_with_timeout("ours", sample, args.timeout, seconds=1.0)
         r_base = rate_with_timeout("geo3k", sample, args.timeout, seconds=0.0)
         speedup = f"{r_ours / r_base:.1f}x" if r_base else f"> {r_ours * args.timeout:,.0f}x"
-        print(f"{'adversarial 64 KiB ' + kind:<28}{fmt(r_ours, args.timeout):>14}{fmt(r_base, args.timeout):>16}{speedup:>10}")
+        print(f"{'adversarial 64 KiB ' + kind:<28}{fmt(r_ours, args.timeout):>14}{fmt(r_base, args.timeout):>16}{speedup:>14}")
 
     print("\nscaling: ms per judgment ('mixed' as above; 'nested' = balanced \\boxed{ nesting, our slowest path)")
     print(f"{'size':>8}{'ours mixed':>12}{'ours nested':>13}{'nested us/KiB':>15}{'geo3k mixed':>13}")

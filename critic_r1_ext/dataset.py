@@ -54,11 +54,8 @@ class CriticPairDataset(RLHFDataset):
         self._warned_workers = False
         super().__init__(data_files, tokenizer, config, processor=processor, max_samples=max_samples)
         # Validation files keep one fixed order so that validation scores compare across steps.
-        val_files = config.get("val_files") or []
-        val_files = [val_files] if isinstance(val_files, str) else list(val_files)
-        train_files = config.get("train_files") or []
-        train_files = [train_files] if isinstance(train_files, str) else list(train_files)
-        self.fixed_order = bool(val_files) and list(self.original_data_files) == val_files and val_files != train_files
+        val_files, train_files = _file_list(config.get("val_files")), _file_list(config.get("train_files"))
+        self.fixed_order = bool(val_files) and _file_list(self.original_data_files) == val_files != train_files
 
     def __getitem__(self, item):
         """Serve row ``item``; the number of earlier visits to it is its epoch for the swap draw."""
@@ -141,6 +138,12 @@ class CriticPairDataset(RLHFDataset):
         extra.setdefault("id", row_id)
         extra["swapped"] = swapped
         example["extra_info"] = extra
+
+
+def _file_list(files) -> list[str]:
+    if not files:
+        return []
+    return [str(files)] if isinstance(files, str) else [str(f) for f in files]
 
 
 def _is_pairwise(example: dict) -> bool:

@@ -1,23 +1,28 @@
 """Best-of-N selection by pairwise judging: a seeded single-elimination knockout, plus majority vote.
 
-The knockout is a generator: each round it yields the ordered pairs ``(first, second)`` of
+The knockout is a generator: each step it yields the ordered pairs ``(first, second)`` of
 candidate indices it wants judged (``first`` is shown as Answer 1) and receives the verdicts
 (``"1"``, ``"2"``, anything else = no verdict) in the same order. :func:`run` drives one knockout
 with a judge callable; :func:`run_batched` drives many in lockstep so that one generate call
-serves one round of all of them. Nothing here knows about models.
+serves one step of all of them. Nothing here knows about models.
 
-Rules (the paper's knockout over N candidates when ``merge=False, both_orders=False``):
+Rules (``merge=False, both_orders=False`` is the paper's knockout over all N candidates):
 
-* **Entrants.** Without merging, every candidate enters with count 1. With merging, candidates
-  with the same normalised final answer form one entrant, shown to the judge as its first
-  member, with the group size as its count; candidates without an answer are dropped when any
-  candidate has one (they could never be graded correct), otherwise each enters alone.
+* **Entrants.** Without merging, every candidate enters alone with count 1. With merging,
+  candidates with the same normalised final answer form one entrant whose count is the group
+  size; candidates without an answer are dropped when any candidate has one (they could never be
+  graded correct), otherwise each enters alone.
 * **Seeding.** Seeds run by count (larger first), then by sample order. The bracket is the
-  classic one (seed 1 meets seed m in round 1, seeds 1 and 2 can only meet in the final); when m
-  is not a power of two the top seeds get the byes. m entrants take m - 1 matches.
-* **A match** shows the higher seed as Answer 1. With ``both_orders`` it is judged again with the
-  positions swapped. Every valid verdict is one vote; more votes wins. Equal votes (the two orders
-  disagree, or no verdict at all) fall back to the higher seed: larger count, then earlier sample.
+  classic one (seed 1 meets the last seed in round 1, seeds 1 and 2 can only meet in the final);
+  when the entrant count is not a power of two the top seeds get the byes.
+* **A match** between A (the higher seed) and B is a series of *looks*: look r shows the r-th
+  member of each group, A as Answer 1, and with ``both_orders`` again with the positions swapped.
+  Each valid verdict is a vote, and each vote doubles its side's weight, which starts at the
+  count: ``weight = count * 2**votes``. The larger weight wins; equal weights go to A (the larger
+  count, then the earlier sample). So when the two orders of a look disagree, the counts decide.
+* **Looks per match:** at most ``min(count_A, count_B, max_looks)``, and no look is taken once
+  the remaining votes can no longer change the winner (a singleton never costs a call against a
+  group more than four times its size). Unmerged candidates get exactly one look per match.
 """
 
 from __future__ import annotations
@@ -31,19 +36,24 @@ Pair = tuple[int, int]
 
 @dataclass(frozen=True)
 class Entrant:
-    index: int  # the candidate shown to the judge
+    index: int  # the group's first candidate
     answer: str | None
-    count: int  # candidates merged into this entrant
+    members: tuple[int, ...]  # candidate indices merged into this entrant, in sample order
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
 
 
 @dataclass
 class Match:
     round: int
-    a: int  # higher seed's candidate index
+    a: int  # the higher seed's first candidate
     b: int
-    verdicts: list[str | None]  # one per judged order: (a, b) then, with both orders, (b, a)
+    pairs: list[Pair]  # judged (first, second) candidate pairs, in order
+    verdicts: list[str | None]
+    votes: tuple[int, int]  # valid votes for a, for b
     winner: int
-    decided_by: str  # "judge" or "fallback"
 
 
 @dataclass
@@ -59,14 +69,13 @@ Knockout = Generator[list[Pair], list, Selection]
 def entrants(answers: Sequence[str | None], merge: bool = True) -> list[Entrant]:
     """The knockout's entrants in seed order (see the module docstring for the merge rule)."""
     if not merge or all(answer is None for answer in answers):
-        pool = [Entrant(i, answer, 1) for i, answer in enumerate(answers)]
+        pool = [Entrant(i, answer, (i,)) for i, answer in enumerate(answers)]
     else:
-        counts = Counter(answer for answer in answers if answer is not None)
-        first: dict[str, int] = {}
+        groups: dict[str, list[int]] = {}
         for i, answer in enumerate(answers):
             if answer is not None:
-                first.setdefault(answer, i)
-        pool = [Entrant(i, answer, counts[answer]) for answer, i in first.items()]
+                groups.setdefault(answer, []).append(i)
+        pool = [Entrant(members[0], answer, tuple(members)) for answer, members in groups.items()]
     return sorted(pool, key=lambda e: (-e.count, e.index))
 
 
@@ -79,8 +88,10 @@ def bracket_order(m: int) -> list[int | None]:
     return [seed if seed < m else None for seed in order]
 
 
-def knockout(seeded: Sequence[Entrant], both_orders: bool = True) -> Knockout:
-    """Single-elimination knockout over ``seeded`` (in seed order); yields each round's pairs."""
+def knockout(seeded: Sequence[Entrant], both_orders: bool = True, max_looks: int = 4) -> Knockout:
+    """Single-elimination knockout over ``seeded`` (in seed order); yields the pairs of each step."""
+    if max_looks < 1:
+        raise ValueError(f"max_looks must be at least 1, got {max_looks}")
     rank = {e: r for r, e in enumerate(seeded)}
     slots: list[Entrant | None] = [None if s is None else seeded[s] for s in bracket_order(len(seeded))]
     result = Selection(winner=None)
@@ -88,34 +99,62 @@ def knockout(seeded: Sequence[Entrant], both_orders: bool = True) -> Knockout:
     while len(slots) > 1:
         round_no += 1
         slot_pairs = list(zip(slots[::2], slots[1::2]))
-        games = [sorted(pair, key=rank.get) for pair in slot_pairs if None not in pair]
-        orders = [order for a, b in games for order in _orders(a.index, b.index, both_orders)]
-        verdicts = iter((yield orders))
-        result.judge_calls += len(orders)
+        games = [_Game(*sorted(pair, key=rank.get), both_orders, max_looks) for pair in slot_pairs if None not in pair]
+        while asks := [(game, game.next_pairs()) for game in games if game.open()]:
+            verdicts = iter((yield [pair for _, pairs in asks for pair in pairs]))
+            for game, pairs in asks:
+                game.record(pairs, [next(verdicts) for _ in pairs])
         won = {}
-        for a, b in games:
-            match = _decide(round_no, a, b, [next(verdicts) for _ in range(1 + both_orders)])
+        for game in games:
+            match = game.result(round_no)
             result.matches.append(match)
-            won[a] = won[b] = a if match.winner == a.index else b
+            result.judge_calls += len(match.pairs)
+            won[game.a] = won[game.b] = game.a if match.winner == game.a.index else game.b
         slots = [x or y if None in (x, y) else won[x] for x, y in slot_pairs]
     result.winner = slots[0].index if seeded else None
     return result
 
 
-def _orders(a: int, b: int, both_orders: bool) -> list[Pair]:
-    return [(a, b), (b, a)] if both_orders else [(a, b)]
+class _Game:
+    """One match's state: looks taken, votes and judged pairs (rules in the module docstring)."""
 
+    def __init__(self, a: Entrant, b: Entrant, both_orders: bool, max_looks: int):
+        self.a, self.b = a, b
+        self.per_look = 2 if both_orders else 1
+        self.looks = min(a.count, b.count, max_looks)
+        self.votes = [0, 0]
+        self.pairs: list[Pair] = []
+        self.verdicts: list[str | None] = []
 
-def _decide(round_no: int, a: Entrant, b: Entrant, verdicts: list) -> Match:
-    """One match: votes from each judged order, falling back to the higher seed ``a`` on a tie."""
-    votes = {a.index: 0, b.index: 0}
-    for (first, second), verdict in zip(_orders(a.index, b.index, True), verdicts):
-        if verdict in ("1", "2"):
-            votes[first if verdict == "1" else second] += 1
-    if votes[a.index] == votes[b.index]:
-        return Match(round_no, a.index, b.index, list(verdicts), a.index, "fallback")
-    winner = a.index if votes[a.index] > votes[b.index] else b.index
-    return Match(round_no, a.index, b.index, list(verdicts), winner, "judge")
+    def weights(self) -> tuple[int, int]:
+        return self.a.count << self.votes[0], self.b.count << self.votes[1]
+
+    def open(self) -> bool:
+        """True while a look is left and its votes could still change the winner."""
+        left = self.looks - len(self.pairs) // self.per_look
+        if left <= 0:
+            return False
+        weight_a, weight_b = self.weights()
+        swing = left * self.per_look
+        return weight_a < weight_b << swing and weight_a << swing >= weight_b
+
+    def next_pairs(self) -> list[Pair]:
+        look = len(self.pairs) // self.per_look
+        first, second = self.a.members[look], self.b.members[look]
+        return [(first, second), (second, first)][: self.per_look]
+
+    def record(self, pairs: list[Pair], verdicts: list) -> None:
+        for (first, second), verdict in zip(pairs, verdicts):
+            if verdict in ("1", "2"):
+                chosen = first if verdict == "1" else second
+                self.votes[0 if chosen in self.a.members else 1] += 1
+        self.pairs += pairs
+        self.verdicts += list(verdicts)
+
+    def result(self, round_no: int) -> Match:
+        weight_a, weight_b = self.weights()
+        winner = self.a.index if weight_a >= weight_b else self.b.index
+        return Match(round_no, self.a.index, self.b.index, self.pairs, self.verdicts, tuple(self.votes), winner)
 
 
 def run(selection: Knockout, judge: Callable[[list[Pair]], list]) -> Selection:
@@ -124,7 +163,7 @@ def run(selection: Knockout, judge: Callable[[list[Pair]], list]) -> Selection:
 
 
 def run_batched(selections: Sequence[Knockout], judge: Callable[[list[tuple[int, int, int]]], list]) -> list[Selection]:
-    """Drive knockouts in lockstep: each call ``judge([(k, first, second), ...])`` serves one round of all.
+    """Drive knockouts in lockstep: each call ``judge([(k, first, second), ...])`` serves one step of all.
 
     ``k`` is the position of the knockout in ``selections``; the judge returns one verdict per request.
     """

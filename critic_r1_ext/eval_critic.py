@@ -1,0 +1,168 @@
+"""How good a critic is a checkpoint? Pairwise accuracy on VL-RewardBench-style files.
+
+    python -m critic_r1_ext.eval_critic --model PATH --data FILE [--output critic_eval.jsonl]
+
+Rows: ``id``, ``images``, ``query``, ``response_1``, ``response_2``, ``label`` ("1" or "2": the
+better response) and optionally ``subset``. Every row is judged twice, greedy, with the training
+critic prompt: once as given and once with the responses swapped. Reported, overall and per subset:
+accuracy over all judgments (no verdict counts as wrong), swap consistency (both orders pick the
+same response), the rate of answering "1" among valid verdicts and the no-verdict rate. Output:
+one JSONL line per row (flushed; ``--resume`` skips ids already there) and a summary JSON.
+``critic_r1_ext.bench_convert`` turns the public VL-RewardBench release into this format.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from tqdm import tqdm
+
+from critic_r1_ext.backends import BACKENDS, Request, make_backend
+from critic_r1_ext.prompt import pairwise_prompt
+from critic_r1_ext.records import append_record, image_items, load_images, load_output, read_rows, row_id
+from critic_r1_ext.verdict import extract_verdict, normalize_verdict
+
+_SWAP = {"1": "2", "2": "1"}
+COLUMNS = ("query", "response_1", "response_2", "label")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="critic-r1-eval-critic", description=__doc__.splitlines()[0])
+    parser.add_argument("--model", required=True, help="checkpoint folder or hub id (HF format)")
+    parser.add_argument("--data", required=True, help=".jsonl/.json/.parquet rows (see the module docstring)")
+    parser.add_argument("--output", default="critic_eval.jsonl", help="per-row JSONL (default %(default)s)")
+    parser.add_argument("--summary", help="summary JSON (default: OUTPUT with .summary.json)")
+    parser.add_argument("--backend", choices=sorted(BACKENDS), default="vllm")
+    parser.add_argument("--max-new-tokens", type=int, default=2048, help="per judgment")
+    parser.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True,
+                        help="skip row ids already in OUTPUT (--no-resume overwrites it)")
+    parser.add_argument("--limit", type=int, help="only the first LIMIT rows")
+    parser.add_argument("--rows-per-batch", type=int, default=64, help="rows per generate call (2 prompts each)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--min-pixels", type=int)
+    parser.add_argument("--max-pixels", type=int)
+    parser.add_argument("--batch-size", type=int, default=8, help="hf backend: prompts per generate call")
+    parser.add_argument("--dtype", default="auto", help="hf backend: torch dtype")
+    parser.add_argument("--tensor-parallel-size", type=int, default=1, help="vllm backend")
+    parser.add_argument("--gpu-memory-utilization", type=float, default=0.85, help="vllm backend")
+    parser.add_argument("--max-model-len", type=int, help="vllm backend")
+    return parser.parse_args(argv)
+
+
+def read_pairs(path: str, limit: int | None) -> list[dict]:
+    """Validated rows with a normalised ``label`` ("1"/"2") and a string ``id``."""
+    rows, seen = [], set()
+    for position, row in enumerate(read_rows(path)[:limit]):
+        rid = row_id(row, position)
+        missing = [c for c in COLUMNS if row.get(c) is None]
+        if missing:
+            raise ValueError(f"{path}: row {rid}: missing {missing} (expected {list(COLUMNS)} and images)")
+        label = normalize_verdict(row["label"])
+        if label not in _SWAP:
+            raise ValueError(f"{path}: row {rid}: label must be 1 or 2, got {row['label']!r}")
+        if rid in seen:
+            raise ValueError(f"{path}: row {rid}: duplicate id (ids key the resumable output)")
+        seen.add(rid)
+        rows.append({**row, "id": rid, "label": label, "subset": str(row.get("subset") or "all")})
+    return rows
+
+
+def judge_rows(backend, rows: list[dict], images: list, max_new_tokens: int) -> list[dict]:
+    """Both orders of every row in one generate call; one output record per row."""
+    requests = []
+    for row, imgs in zip(rows, images):
+        for first, second in (("response_1", "response_2"), ("response_2", "response_1")):
+            requests.append(Request(pairwise_prompt(row["query"], row[first], row[second], len(imgs)), imgs))
+    outputs = backend.generate(requests, n=1, temperature=0.0, top_p=1.0, max_new_tokens=max_new_tokens)
+    records = []
+    for k, row in enumerate(rows):
+        texts = [outputs[2 * k][0], outputs[2 * k + 1][0]]
+        verdicts = [extract_verdict(text)[0] for text in texts]
+        verdicts = [v if v in _SWAP else None for v in verdicts]
+        # The response each order picked, in the row's own numbering ("1" = response_1).
+        picked = [verdicts[0], _SWAP.get(verdicts[1])]
+        records.append({
+            "id": row["id"], "subset": row["subset"], "label": row["label"],
+            "verdicts": verdicts, "picked": picked,
+            "correct": [p == row["label"] for p in picked],
+            "consistent": picked[0] is not None and picked[0] == picked[1],
+            "outputs": texts,
+        })
+    return records
+
+
+def metrics(records: list[dict]) -> dict:
+    """Accuracy, swap consistency, position-1 rate and no-verdict rate of a set of row records."""
+    verdicts = [v for r in records for v in r["verdicts"]]
+    valid = [v for v in verdicts if v is not None]
+    return {
+        "rows": len(records),
+        "accuracy": sum(c for r in records for c in r["correct"]) / max(len(verdicts), 1),
+        "swap_consistency": sum(r["consistent"] for r in records) / max(len(records), 1),
+        "position_1_rate": sum(v == "1" for v in valid) / len(valid) if valid else None,
+        "no_verdict_rate": 1 - len(valid) / max(len(verdicts), 1),
+    }
+
+
+def summarize(records: list[dict]) -> dict:
+    subsets = sorted({r["subset"] for r in records})
+    per_subset = {s: metrics([r for r in records if r["subset"] == s]) for s in subsets}
+    summary = {"overall": metrics(records), "subsets": per_subset}
+    if len(subsets) > 1:
+        summary["macro_accuracy"] = sum(m["accuracy"] for m in per_subset.values()) / len(subsets)
+    return summary
+
+
+def print_summary(summary: dict) -> None:
+    header = f"{'subset':<16} {'rows':>6} {'acc':>7} {'swap-cons':>9} {'pos-1':>7} {'no-verdict':>10}"
+    print("\n" + header + "\n" + "-" * len(header))
+    for name, m in [*summary["subsets"].items(), ("overall", summary["overall"])]:
+        pos1 = "n/a" if m["position_1_rate"] is None else f"{100 * m['position_1_rate']:.1f}%"
+        print(f"{name:<16} {m['rows']:>6} {100 * m['accuracy']:6.1f}% {100 * m['swap_consistency']:8.1f}% "
+              f"{pos1:>7} {100 * m['no_verdict_rate']:9.1f}%")
+    if "macro_accuracy" in summary:
+        print(f"{'macro accuracy':<16} {'':>6} {100 * summary['macro_accuracy']:6.1f}%")
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    rows = read_pairs(args.data, args.limit)
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if not args.resume:
+        output.write_text("")
+    done = {record["id"] for record in load_output(output)}
+    pending = [row for row in rows if row["id"] not in done]
+    if done:
+        print(f"{output}: {len(rows) - len(pending)} of {len(rows)} rows already judged, skipping them")
+    if pending:
+        base = Path(args.data).parent
+        max_images = max(len(image_items(row.get("images", row.get("image")))) for row in pending)
+        pixel_bounds = {k: v for k, v in (("min_pixels", args.min_pixels), ("max_pixels", args.max_pixels)) if v}
+        backend = make_backend(args.backend, args.model, batch_size=args.batch_size, dtype=args.dtype,
+                               pixel_bounds=pixel_bounds, seed=args.seed, max_images=max_images,
+                               tensor_parallel_size=args.tensor_parallel_size,
+                               gpu_memory_utilization=args.gpu_memory_utilization, max_model_len=args.max_model_len)
+        step = max(args.rows_per_batch, 1)
+        with output.open("a") as handle, tqdm(total=len(pending), desc="eval-critic", unit="row") as bar:
+            for start in range(0, len(pending), step):
+                batch = pending[start : start + step]
+                images = [load_images(row.get("images", row.get("image")), f"{args.data}: row {row['id']}", base)
+                          for row in batch]
+                for record in judge_rows(backend, batch, images, args.max_new_tokens):
+                    append_record(handle, record)
+                    bar.update()
+    wanted = {row["id"] for row in rows}
+    summary = summarize([r for r in load_output(output) if r["id"] in wanted])
+    summary["model"] = args.model
+    summary_path = Path(args.summary) if args.summary else output.with_suffix(".summary.json")
+    summary_path.write_text(json.dumps(summary, indent=2) + "\n")
+    print_summary(summary)
+    print(f"done: {len(pending)} new, {summary['overall']['rows']} total rows -> {output}, summary {summary_path}")
+    return summary
+
+
+if __name__ == "__main__":
+    main()
