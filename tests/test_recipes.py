@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -190,9 +191,14 @@ SITE_PACKAGES = sysconfig.get_paths()["purelib"]
 
 def test_wheel_install_resolves_recipe(tmp_path):
     """A regular wheel carries the YAMLs and the plugin: recipe resolves from the wheel alone."""
-    wheel_dir, target = tmp_path / "wheel", tmp_path / "target"
+    source, wheel_dir, target = tmp_path / "source", tmp_path / "wheel", tmp_path / "target"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    for name in ("critic_r1_ext", "hydra_plugins"):  # a copy, so setuptools' build/ stays out of the repo
+        shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheel_dir), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheel_dir), str(source)],
         check=True, capture_output=True, timeout=300,
     )
     (wheel,) = wheel_dir.glob("critic_r1_ext-*.whl")
