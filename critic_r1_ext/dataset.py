@@ -85,12 +85,15 @@ class CriticPairDataset(RLHFDataset):
         return super()._build_messages(example, key)
 
     def _bounded(self, image):
-        """The image as a dict carrying ``data.min_pixels``/``max_pixels`` unless it sets its own.
+        """The image as a dict carrying ``data.min_pixels``/``max_pixels``; a per-image cap only lowers them.
 
         qwen-vl-utils reads these keys at resize time, in the length filter and in rollout alike.
         """
         if isinstance(image, dict):
-            return {**self.pixel_bounds, **image}
+            bounded = {**self.pixel_bounds, **image}
+            if "max_pixels" in self.pixel_bounds and image.get("max_pixels"):
+                bounded["max_pixels"] = min(self.pixel_bounds["max_pixels"], int(image["max_pixels"]))
+            return bounded
         if isinstance(image, Image.Image):
             return {**self.pixel_bounds, "image": image.convert("RGB")}
         return image

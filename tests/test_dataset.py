@@ -50,7 +50,7 @@ def build(tmp_path, rows, tokenizer, processor, *overrides, name="train.parquet"
         f"data.train_files={path}",
         f"data.val_files={tmp_path / 'val.parquet'}",
         "data.max_prompt_length=1024",
-        "data.filter_overlong_prompts_workers=1",
+        "data.filter_overlong_prompts_workers=0",  # in-process: a forked pool can hang in torch
         "data.min_pixels=3136",
         "data.max_pixels=12544",
         *overrides,
@@ -152,6 +152,14 @@ def test_collate_and_vision_processing_give_image_tokens(tmp_path, tiny_tokenize
     image_pad = tiny_processor.tokenizer.convert_tokens_to_ids("<|image_pad|>")
     grid = inputs["image_grid_thw"][0]
     assert int((inputs["input_ids"] == image_pad).sum()) == int(grid.prod()) // 4
+
+
+def test_a_smaller_data_max_pixels_caps_images_that_carry_their_own(tmp_path, tiny_tokenizer, tiny_processor):
+    rows = pairwise_rows(2)
+    rows[0]["images"] = [{**png("red"), "max_pixels": 4194304}]
+    rows[1]["images"] = [{**png("red"), "max_pixels": 6272}]
+    ds = build(tmp_path, rows, tiny_tokenizer, tiny_processor)
+    assert [ds[i]["raw_prompt"][0]["content"][0]["max_pixels"] for i in range(2)] == [12544, 6272]
 
 
 def test_released_rows_with_a_full_prompt(tmp_path, tiny_tokenizer, tiny_processor):

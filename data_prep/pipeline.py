@@ -1,0 +1,262 @@
+"""The conversion loop shared by every converter: stream rows in, convert, dedup, split, balance, write.
+
+Memory stays flat in the number of rows: rows are read and written in batches, and only a 16-byte
+digest plus the id of each kept row are remembered (for dedup and unique ids). Splitting and position
+balancing are streaming and exact:
+
+* validation: every block of ``round(1 / val_frac)`` kept rows sends the row at one seeded position to
+  ``val.parquet`` (and the last train row moves to val if a tiny input would otherwise leave it empty);
+* balance (pairwise data): within each split the label after flipping alternates 1, 2, 1, 2, ... from a
+  seeded phase, so "response 1 is better" holds for 50% of the rows of each split and of the total, to
+  within one row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+from tqdm import tqdm
+
+from data_prep.images import ImageError
+from data_prep.inputs import InputRow, InputSource, open_input
+from data_prep.report import Report
+from data_prep.writer import AtomicParquetWriter, atomic_write_text
+
+DEFAULT_OUT = "data/critic_r1"
+PAPER_MAX_PIXELS = 4194304
+
+
+class SkipRow(ValueError):
+    """A row that is not written; ``reason`` becomes its key in ``report.json``."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+@dataclass
+class Converted:
+    """One output row plus what the loop needs to place it."""
+
+    row: dict
+    label: str
+    digest: bytes
+    resized: bool = False
+
+
+@dataclass
+class Converter:
+    """A source-specific converter: which columns to read, the output schema, the row function.
+
+    ``convert(input_row, row_id, args)`` returns a :class:`Converted` or raises :class:`SkipRow`;
+    ``flip(row, args)`` (pairwise data only) returns the row with its two responses swapped.
+    ``data_source_prefix`` is the default of ``--data-source-prefix`` (else the input's name).
+    """
+
+    name: str
+    columns: Callable[[argparse.Namespace], list[str]]
+    schema: pa.Schema
+    convert: Callable[[InputRow, str, argparse.Namespace], Converted]
+    flip: Callable[[dict, argparse.Namespace], dict] | None = None
+    data_source_prefix: str | None = None
+
+
+def common_parser(description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--input", required=True, help="a .parquet/.jsonl file, a folder of them, or a hub dataset id")
+    parser.add_argument("--out", default=DEFAULT_OUT, help="output folder for train.parquet, val.parquet, report.json")
+    parser.add_argument("--val-frac", type=float, default=0.02, help="share of kept rows written to val.parquet")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the val split and of position balancing")
+    parser.add_argument("--max-pixels", type=int, default=PAPER_MAX_PIXELS, help="larger images are downscaled to this")
+    parser.add_argument("--max-skip-frac", type=float, default=0.01, help="exit 2 when more bad rows than this share")
+    parser.add_argument("--keep-ties", action="store_true", help="keep 'tie' labels (train with data.allow_tie=true)")
+    parser.add_argument("--batch-size", type=int, default=256, help="rows per read batch and per parquet row group")
+    parser.add_argument("--image-col", default="image", help="image column (one image, a list, bytes or paths)")
+    parser.add_argument("--id-col", default="id", help="stable row id column; file:row when absent")
+    parser.add_argument("--source-col", default="source", help="origin subset column, for data_source")
+    parser.add_argument("--data-source-prefix", default=None, help="data_source = <prefix>/<subset>")
+    parser.add_argument("--hub-config", default=None, help="hub dataset config (subset) name")
+    parser.add_argument("--hub-split", default="train", help="hub dataset split")
+    return parser
+
+
+def data_source_name(prefix: str, subset: object, row_id: object) -> str:
+    """``prefix/subset``, the subset from the source column or an id like ``vlfeedback_123``; else ``prefix``."""
+    if not (isinstance(subset, str) and subset.strip()):
+        match = re.fullmatch(r"([A-Za-z][\w.-]*?)[_-]?\d+", str(row_id)) if row_id is not None else None
+        subset = match.group(1) if match else ""
+    return f"{prefix}/{subset.strip()}" if subset else prefix
+
+
+def _seeded_int(*parts: object) -> int:
+    return int.from_bytes(hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8).digest(), "little")
+
+
+class Splitter:
+    """Exactly one val row per block of ``round(1 / val_frac)`` kept rows, at a seeded position."""
+
+    def __init__(self, val_frac: float, seed: int):
+        if not 0 < val_frac <= 0.5:
+            raise ValueError(f"--val-frac must be in (0, 0.5], got {val_frac}")
+        self.block = max(2, round(1 / val_frac))
+        self.seed = seed
+
+    def is_val(self, kept_index: int) -> bool:
+        block, position = divmod(kept_index, self.block)
+        return position == _seeded_int(self.seed, "val", block) % self.block
+
+
+class Balancer:
+    """Flip decisions that make the labels of each split alternate 1, 2, 1, 2 from a seeded phase.
+
+    val starts on the other label than train, so when both splits have an odd number of rows their
+    extra rows cancel and the total is balanced to within one row as well.
+    """
+
+    def __init__(self, seed: int):
+        self.phase = {"train": _seeded_int(seed, "flip") % 2}
+        self.phase["val"] = 1 - self.phase["train"]
+        self.decided: Counter = Counter()
+
+    def should_flip(self, split: str, label: str) -> bool:
+        if label not in ("1", "2"):
+            return False
+        turn = self.decided[split] + self.phase[split]
+        self.decided[split] += 1
+        return label != ("1" if turn % 2 == 0 else "2")
+
+
+class _Outputs:
+    """The two split writers, plus the one-row hold-back that keeps val non-empty."""
+
+    def __init__(self, out: Path, converter: Converter, args, report: Report):
+        self.writers = {
+            s: AtomicParquetWriter(out / f"{s}.parquet", converter.schema, args.batch_size) for s in ("train", "val")
+        }
+        self.flip = converter.flip
+        self.args = args
+        self.balancer = Balancer(args.seed)
+        self.report = report
+        self.pending: Converted | None = None
+
+    def add(self, item: Converted, to_val: bool) -> None:
+        if to_val:
+            self._commit(item, "val")
+            return
+        if self.pending is not None:
+            self._commit(self.pending, "train")
+        self.pending = item
+
+    def close(self) -> None:
+        if self.pending is not None:
+            self._commit(self.pending, "val" if not self.report.rows_out["val"] else "train")
+            self.pending = None
+        for writer in self.writers.values():
+            writer.finish()
+
+    def _commit(self, item: Converted, split: str) -> None:
+        row, label = item.row, item.label
+        flipped = self.flip is not None and self.balancer.should_flip(split, label)
+        if flipped:
+            row = self.flip(row, self.args)
+            label = {"1": "2", "2": "1"}[label]
+        row["extra_info"] = {**row["extra_info"], "index": self.report.rows_out[split], "split": split}
+        if self.flip is not None:
+            row["extra_info"]["flipped"] = flipped
+        self.writers[split].write(row)
+        self.report.wrote(split, label, row["data_source"], flipped)
+
+
+def run(converter: Converter, args: argparse.Namespace) -> int:
+    """Convert ``args.input`` into ``args.out``; returns the process exit code (0 ok, 2 too many bad rows)."""
+    source = open_input(args.input, args.hub_config, args.hub_split)
+    args.data_source_prefix = args.data_source_prefix or converter.data_source_prefix or source.name
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    report = Report(converter.name, args.input, _options(args))
+    splitter = Splitter(args.val_frac, args.seed)
+    outputs = _Outputs(out, converter, args, report)
+    started = time.perf_counter()
+    try:
+        _convert_all(converter, source, args, report, splitter, outputs)
+        outputs.close()
+        report.check_accounting()
+        failure = _failure(report, args.max_skip_frac)
+        if failure is None:
+            for writer in outputs.writers.values():
+                writer.publish()
+        else:
+            for writer in outputs.writers.values():
+                writer.discard()
+    except BaseException:
+        for writer in outputs.writers.values():
+            writer.discard()
+        raise
+    atomic_write_text(out / "report.json", report.to_json())
+    print(report.summary(time.perf_counter() - started))
+    if failure is not None:
+        print(f"{converter.name}: FAILED: {failure}; outputs not written, see {out / 'report.json'}", file=sys.stderr)
+        return 2
+    print(f"{converter.name}: wrote {out / 'train.parquet'}, {out / 'val.parquet'}, {out / 'report.json'}")
+    return 0
+
+
+def _convert_all(converter, source: InputSource, args, report: Report, splitter: Splitter, outputs: _Outputs) -> None:
+    seen: dict[bytes, str] = {}
+    ids: Counter = Counter()
+    progress = tqdm(total=source.num_rows(), unit="row", desc=converter.name, mininterval=1.0, dynamic_ncols=True)
+    with progress:
+        for item in source.rows(converter.columns(args), args.batch_size):
+            progress.update(1)
+            report.rows_in += 1
+            row_id = _row_id(item, args.id_col, ids)
+            if item.data is None:
+                report.skip("unreadable_row", row_id)
+                continue
+            try:
+                converted = converter.convert(item, row_id, args)
+            except (SkipRow, ImageError) as skip:
+                report.skip(skip.reason, row_id)
+                continue
+            report.labels_in[converted.label] += 1
+            if converted.label == "tie" and not args.keep_ties:
+                report.skip("tie_dropped", row_id)
+                continue
+            if converted.digest in seen:
+                same = seen[converted.digest] == converted.label
+                report.skip("duplicate" if same else "duplicate_conflicting_label", row_id)
+                continue
+            seen[converted.digest] = converted.label
+            if converted.resized:
+                report.resized_ids.append(row_id)
+            outputs.add(converted, splitter.is_val(len(seen) - 1))
+
+
+def _row_id(item: InputRow, id_col: str, ids: Counter) -> str:
+    """The row's id column (made unique with ``#n`` when repeated), else its ``file:row`` reference."""
+    value = (item.data or {}).get(id_col)
+    row_id = str(value).strip() if value is not None and str(value).strip() else item.ref
+    ids[row_id] += 1
+    return row_id if ids[row_id] == 1 else f"{row_id}#{ids[row_id]}"
+
+
+def _failure(report: Report, max_skip_frac: float) -> str | None:
+    if report.bad_fraction() > max_skip_frac:
+        share = f"{100 * report.bad_fraction():.2f}% > --max-skip-frac {100 * max_skip_frac:.2f}%"
+        return f"{report.bad_input} of {report.rows_in} rows were bad input ({share})"
+    if not report.rows_out["train"]:
+        return "no rows left for train.parquet"
+    return None
+
+
+def _options(args: argparse.Namespace) -> dict:
+    return {k: v for k, v in sorted(vars(args).items())}
