@@ -24,5 +24,5 @@ prepare_data() {
     return 0
   fi
   # >>> data preparation: the released LLaVA-Critic-R1 RL set (lmms-lab/LLaVA-Critic-GRPO-dataset) <<<
-  python -m data_prep.released --input lmms-lab/LLaVA-Critic-GRPO-dataset --out "$DATA_DIR"
+  python -m data_prep.llava_critic_grpo --input lmms-lab/LLaVA-Critic-GRPO-dataset --out "$DATA_DIR"
 }

@@ -5,14 +5,12 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 MODEL_PATH=${MODEL_PATH:-Qwen/Qwen2.5-VL-7B-Instruct}
-EXPERIMENT=${EXPERIMENT:-critic_r1_qwen2_5_vl_7b}
 
 prepare_data
 python -m verl.trainer.main_ppo +recipe=critic_r1 \
   data.train_files="$DATA_DIR/train.parquet" \
   data.val_files="$DATA_DIR/val.parquet" \
   actor_rollout_ref.model.path="$MODEL_PATH" \
-  trainer.experiment_name="$EXPERIMENT" \
-  trainer.default_local_dir="$CKPT_ROOT/critic_r1/$EXPERIMENT" \
+  trainer.default_local_dir="$CKPT_ROOT/\${trainer.project_name}/\${trainer.experiment_name}" \
   trainer.logger="$LOGGER" \
   "$@" "${VERL_EXTRA_ARGS[@]}"

@@ -19,6 +19,6 @@ python -m verl.trainer.main_ppo +recipe=critic_r1 \
   trainer.nnodes="$NNODES" \
   trainer.n_gpus_per_node="$GPUS_PER_NODE" \
   trainer.experiment_name="$EXPERIMENT" \
-  trainer.default_local_dir="$CKPT_ROOT/critic_r1/$EXPERIMENT" \
+  trainer.default_local_dir="$CKPT_ROOT/\${trainer.project_name}/\${trainer.experiment_name}" \
   trainer.logger="$LOGGER" \
   "$@" "${VERL_EXTRA_ARGS[@]}"
