@@ -122,6 +122,27 @@ class VLLMBackend:
 BACKENDS = {"hf": HFBackend, "vllm": VLLMBackend}
 
 
+def add_backend_arguments(parser) -> None:
+    """The options both CLIs share: which backend, image bounds, and each backend's knobs."""
+    parser.add_argument("--backend", choices=sorted(BACKENDS), default="vllm")
+    parser.add_argument("--min-pixels", type=int, help="image resize bounds, as data.min_pixels in training")
+    parser.add_argument("--max-pixels", type=int)
+    parser.add_argument("--batch-size", type=int, default=8, help="hf backend: prompts per generate call")
+    parser.add_argument("--dtype", default="auto", help="hf backend: torch dtype")
+    parser.add_argument("--tensor-parallel-size", type=int, default=1, help="vllm backend")
+    parser.add_argument("--gpu-memory-utilization", type=float, default=0.85, help="vllm backend")
+    parser.add_argument("--max-model-len", type=int, help="vllm backend")
+
+
+def backend_from_args(args, max_images: int):
+    """The backend the parsed CLI options (see :func:`add_backend_arguments`) ask for."""
+    pixel_bounds = {k: v for k, v in (("min_pixels", args.min_pixels), ("max_pixels", args.max_pixels)) if v}
+    return make_backend(args.backend, args.model, batch_size=args.batch_size, dtype=args.dtype,
+                        pixel_bounds=pixel_bounds, seed=args.seed, max_images=max_images,
+                        tensor_parallel_size=args.tensor_parallel_size,
+                        gpu_memory_utilization=args.gpu_memory_utilization, max_model_len=args.max_model_len)
+
+
 def make_backend(name: str, model: str, **options):
     """The backend ``name`` ("vllm" or "hf") for checkpoint ``model``; unknown options are ignored."""
     if name not in BACKENDS:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from critic_r1_ext.backends import BACKENDS, Request, make_backend
+from critic_r1_ext.backends import Request, add_backend_arguments, backend_from_args
 from critic_r1_ext.prompt import pairwise_prompt
 from critic_r1_ext.records import append_record, image_items, load_images, load_output, read_rows, row_id
 from critic_r1_ext.verdict import extract_verdict, normalize_verdict
@@ -34,20 +34,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--data", required=True, help=".jsonl/.json/.parquet rows (see the module docstring)")
     parser.add_argument("--output", default="critic_eval.jsonl", help="per-row JSONL (default %(default)s)")
     parser.add_argument("--summary", help="summary JSON (default: OUTPUT with .summary.json)")
-    parser.add_argument("--backend", choices=sorted(BACKENDS), default="vllm")
     parser.add_argument("--max-new-tokens", type=int, default=2048, help="per judgment")
     parser.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True,
                         help="skip row ids already in OUTPUT (--no-resume overwrites it)")
     parser.add_argument("--limit", type=int, help="only the first LIMIT rows")
     parser.add_argument("--rows-per-batch", type=int, default=64, help="rows per generate call (2 prompts each)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--min-pixels", type=int)
-    parser.add_argument("--max-pixels", type=int)
-    parser.add_argument("--batch-size", type=int, default=8, help="hf backend: prompts per generate call")
-    parser.add_argument("--dtype", default="auto", help="hf backend: torch dtype")
-    parser.add_argument("--tensor-parallel-size", type=int, default=1, help="vllm backend")
-    parser.add_argument("--gpu-memory-utilization", type=float, default=0.85, help="vllm backend")
-    parser.add_argument("--max-model-len", type=int, help="vllm backend")
+    add_backend_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -140,11 +133,7 @@ def main(argv=None) -> dict:
     if pending:
         base = Path(args.data).parent
         max_images = max(len(image_items(row.get("images", row.get("image")))) for row in pending)
-        pixel_bounds = {k: v for k, v in (("min_pixels", args.min_pixels), ("max_pixels", args.max_pixels)) if v}
-        backend = make_backend(args.backend, args.model, batch_size=args.batch_size, dtype=args.dtype,
-                               pixel_bounds=pixel_bounds, seed=args.seed, max_images=max_images,
-                               tensor_parallel_size=args.tensor_parallel_size,
-                               gpu_memory_utilization=args.gpu_memory_utilization, max_model_len=args.max_model_len)
+        backend = backend_from_args(args, max_images)
         step = max(args.rows_per_batch, 1)
         with output.open("a") as handle, tqdm(total=len(pending), desc="eval-critic", unit="row") as bar:
             for start in range(0, len(pending), step):

@@ -1,4 +1,4 @@
-"""Data checks for the preflight: files, row shape, labels, and prompt lengths as verl measures them.
+"""Data helpers for the preflight's data checks: columns, row shape, labels, and prompt lengths as verl measures them.
 
 Only a random sample of rows goes through the dataset (our ``data.custom_cls`` built by verl's
 ``create_rl_dataset``), so a 40k-row parquet with images costs seconds, not minutes; labels are

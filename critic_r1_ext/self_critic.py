@@ -21,7 +21,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from critic_r1_ext.answers import final_answer, normalize_answer
-from critic_r1_ext.backends import BACKENDS, Request, make_backend
+from critic_r1_ext.backends import Request, add_backend_arguments, backend_from_args
 from critic_r1_ext.prompt import pairwise_prompt, with_suffix
 from critic_r1_ext.records import append_record, image_items, load_images, load_output, read_rows, row_id
 from critic_r1_ext.scaling_plot import plot_scaling
@@ -36,7 +36,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--output", default="self_critic.jsonl", help="per-question JSONL (default %(default)s)")
     parser.add_argument("--summary", help="summary JSON (default: OUTPUT with .summary.json)")
     parser.add_argument("--plot", help="write a PNG of accuracy versus N here")
-    parser.add_argument("--backend", choices=sorted(BACKENDS), default="vllm")
     parser.add_argument("--n", type=int, default=128, help="candidates per question")
     parser.add_argument("--temperature", type=float, default=1.0, help="sampling temperature of the candidates")
     parser.add_argument("--top-p", type=float, default=1.0)
@@ -54,13 +53,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, help="only the first LIMIT questions of the data file")
     parser.add_argument("--questions-per-batch", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--min-pixels", type=int, help="image resize bounds, as data.min_pixels in training")
-    parser.add_argument("--max-pixels", type=int)
-    parser.add_argument("--batch-size", type=int, default=8, help="hf backend: prompts per generate call")
-    parser.add_argument("--dtype", default="auto", help="hf backend: torch dtype")
-    parser.add_argument("--tensor-parallel-size", type=int, default=1, help="vllm backend")
-    parser.add_argument("--gpu-memory-utilization", type=float, default=0.85, help="vllm backend")
-    parser.add_argument("--max-model-len", type=int, help="vllm backend")
+    add_backend_arguments(parser)
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("--n must be at least 1")
@@ -237,12 +230,7 @@ def main(argv=None) -> dict:
     if done:
         print(f"{output}: {len(questions) - len(pending)} of {len(questions)} questions already done, skipping them")
     if pending:
-        pixel_bounds = {k: v for k, v in (("min_pixels", args.min_pixels), ("max_pixels", args.max_pixels)) if v}
-        backend = make_backend(args.backend, args.model, batch_size=args.batch_size, dtype=args.dtype,
-                               pixel_bounds=pixel_bounds, seed=args.seed,
-                               max_images=max(len(image_items(q["images"])) for q in pending),
-                               tensor_parallel_size=args.tensor_parallel_size,
-                               gpu_memory_utilization=args.gpu_memory_utilization, max_model_len=args.max_model_len)
+        backend = backend_from_args(args, max(len(image_items(q["images"])) for q in pending))
         step = max(args.questions_per_batch, 1)
         with output.open("a") as handle, tqdm(total=len(pending), desc="self-critic", unit="question") as bar:
             for start in range(0, len(pending), step):
