@@ -81,7 +81,9 @@ def _rate(fn, samples, seconds: float = 0.0) -> float:
 
 
 def _child(name, samples, seconds, queue):
-    queue.put(_rate({"ours": ours, "geo3k": geo3k}[name], samples, seconds))
+    fn = {"ours": ours, "geo3k": geo3k}[name]
+    fn("<think>warm-up</think> \\boxed{1}", "1")  # lazy imports and regex compilation stay out of the timing
+    queue.put(_rate(fn, samples, seconds))
 
 
 def rate_with_timeout(name: str, samples, timeout: float, seconds: float = 0.0) -> float | None:
@@ -98,7 +100,9 @@ def rate_with_timeout(name: str, samples, timeout: float, seconds: float = 0.0) 
 
 
 def fmt(rate: float | None, timeout: float) -> str:
-    return f"< {1 / timeout:.4f}" if rate is None else f"{rate:,.1f}"
+    if rate is None:
+        return f"< {1 / timeout:.4f}"
+    return f"{rate:,.1f}" if rate >= 1 else f"{rate:.4f}"
 
 
 def main() -> None:
@@ -120,7 +124,7 @@ def main() -> None:
         sample = [(adversarial(64 * 1024, kind), "1")]
         r_ours = rate_with_timeout("ours", sample, args.timeout, seconds=1.0)
         r_base = rate_with_timeout("geo3k", sample, args.timeout, seconds=0.0)
-        speedup = f"{r_ours / r_base:.1f}x" if r_base else f"> {r_ours * args.timeout:,.0f}x"
+        speedup = f"{r_ours / r_base:,.1f}x" if r_base else f"> {r_ours * args.timeout:,.0f}x"
         print(f"{'adversarial 64 KiB ' + kind:<28}{fmt(r_ours, args.timeout):>14}{fmt(r_base, args.timeout):>16}{speedup:>14}")
 
     print("\nscaling: ms per judgment ('mixed' as above; 'nested' = balanced \\boxed{ nesting, our slowest path)")
