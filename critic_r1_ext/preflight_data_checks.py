@@ -111,8 +111,8 @@ def _label_check(split: str, path: str, shape: str, cfg) -> Check:
             f"{path}: unbalanced positions; {shown}",
             "balance the labels in data prep (swap the responses of some rows) or the critic learns a position bias.",
         )
-    redraw = "drawn once (validation keeps one order)" if split == "val" else "re-drawn each epoch"
-    note = f" (positions {redraw} by data.swap_prob)" if swapped else ""
+    redraw = "drawn once: validation keeps one order" if split == "val" else "re-drawn each epoch"
+    note = f" (positions swapped by data.swap_prob, {redraw})" if swapped else ""
     return Check(f"{split} labels", PASS, f"{path}: {total} rows; {shown}{note}")
 
 
