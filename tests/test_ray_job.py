@@ -104,7 +104,9 @@ def test_ray_job_resolves_recipe_and_reward_in_workers(tmp_path):
     shutil.copytree(
         REPO,
         work,
-        ignore=shutil.ignore_patterns(".git", "data", "checkpoints", "outputs", "build", "*.egg-info", "__pycache__"),
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "data", "checkpoints", "outputs", "build", "*.egg-info", "__pycache__"
+        ),
     )
     (work / "probe_job.sh").write_text(PROBE_SCRIPT)
     (work / "probe_job.py").write_text(PROBE_DRIVER)
