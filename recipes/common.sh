@@ -12,6 +12,14 @@ CKPT_ROOT=${CKPT_ROOT:-checkpoints}
 # tensorboard_log/<project>/<experiment>); Weights & Biases too when WANDB_API_KEY is set.
 LOGGER=${LOGGER:-$([[ -n ${WANDB_API_KEY:-} ]] && echo "[console,tensorboard,wandb]" || echo "[console,tensorboard]")}
 
+# The overrides every run shares: where data and checkpoints live, and the loggers.
+RUN_OVERRIDES=(
+  data.train_files="$DATA_DIR/train.parquet"
+  data.val_files="$DATA_DIR/val.parquet"
+  trainer.default_local_dir="$CKPT_ROOT/\${trainer.project_name}/\${trainer.experiment_name}"
+  trainer.logger="$LOGGER"
+)
+
 # DRY_RUN=1: skip data preparation and let verl print the composed config instead of training.
 VERL_EXTRA_ARGS=()
 if [[ ${DRY_RUN:-0} == 1 ]]; then

@@ -8,9 +8,5 @@ MODEL_PATH=${MODEL_PATH:-Qwen/Qwen2.5-VL-7B-Instruct}
 
 prepare_data
 python -m verl.trainer.main_ppo +recipe=critic_r1 \
-  data.train_files="$DATA_DIR/train.parquet" \
-  data.val_files="$DATA_DIR/val.parquet" \
   actor_rollout_ref.model.path="$MODEL_PATH" \
-  trainer.default_local_dir="$CKPT_ROOT/\${trainer.project_name}/\${trainer.experiment_name}" \
-  trainer.logger="$LOGGER" \
-  "$@" "${VERL_EXTRA_ARGS[@]}"
+  "${RUN_OVERRIDES[@]}" "$@" "${VERL_EXTRA_ARGS[@]}"

@@ -13,12 +13,8 @@ EXPERIMENT=${EXPERIMENT:-critic_r1_plus_thinklite_vl_7b_${NNODES}nodes}
 
 prepare_data
 python -m verl.trainer.main_ppo +recipe=critic_r1_plus \
-  data.train_files="$DATA_DIR/train.parquet" \
-  data.val_files="$DATA_DIR/val.parquet" \
   actor_rollout_ref.model.path="$MODEL_PATH" \
   trainer.nnodes="$NNODES" \
   trainer.n_gpus_per_node="$GPUS_PER_NODE" \
   trainer.experiment_name="$EXPERIMENT" \
-  trainer.default_local_dir="$CKPT_ROOT/\${trainer.project_name}/\${trainer.experiment_name}" \
-  trainer.logger="$LOGGER" \
-  "$@" "${VERL_EXTRA_ARGS[@]}"
+  "${RUN_OVERRIDES[@]}" "$@" "${VERL_EXTRA_ARGS[@]}"
