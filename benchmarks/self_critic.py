@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import random
 
-from critic_r1_ext.selection import entrants, knockout, majority_vote, run
+from critic_r1_ext.self_critic.selection import entrants, knockout, majority_vote, run
 
 VARIANTS = {"plain": (False, False), "merged": (True, False), "merged+both": (True, True)}
 

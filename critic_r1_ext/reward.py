@@ -13,7 +13,13 @@ from critic_r1_ext.verdict import THINK_TAG, boxed_spans, extract_verdict, norma
 
 
 def format_ok(text: str) -> bool:
-    """True when the output is one ``<think>...</think>`` block, then an answer with a non-empty ``\\boxed{}``."""
+    r"""True when the output is one ``<think>...</think>`` block, then an answer with a non-empty ``\boxed{}``.
+
+    >>> format_ok(r"<think>2 counts right.</think> \boxed{2}")
+    True
+    >>> format_ok(r"\boxed{2}")
+    False
+    """
     tags = list(islice(THINK_TAG.finditer(text), 3))
     if len(tags) != 2 or tags[0].group(1) or not tags[1].group(1):
         return False
@@ -31,10 +37,17 @@ def compute_score(
     format_weight: float = 0.1,
     **kwargs,
 ) -> dict:
-    """Score one critic judgment; the dict keys are the same for every sample (verl logs them per key).
+    r"""Score one critic judgment; the dict keys are the same for every sample (verl logs them per key).
 
-    ``acc`` is 1 when the normalised verdict of the last ``\\boxed{}`` equals the normalised label
-    ("2", "Response 2", "\\text{Response 2}" and "[[2]]" all match "2"); hedges score 0.
+    ``acc`` is 1 when the normalised verdict of the last ``\boxed{}`` equals the normalised label
+    ("2", "Response 2", "\text{Response 2}" and "[[2]]" all match "2"); hedges score 0.
+
+    >>> compute_score("critic", r"<think>2 counts right.</think> \boxed{Response 2}", "2")
+    {'score': 1.0, 'acc': 1.0, 'format': 1.0, 'pred': '2'}
+    >>> compute_score("critic", r"\boxed{1}", "2")["score"]
+    0.0
+    >>> compute_score("critic", r"<think>hmm</think> \boxed{1 or 2}", "1")["acc"]
+    0.0
     """
     text = solution_str if isinstance(solution_str, str) else str(solution_str)
     verdict, _ = extract_verdict(text)

@@ -37,7 +37,11 @@ _TIE_WORDS = frozenset("tie tied equal equally same identical draw".split())
 
 
 def boxed_spans(text: str) -> list[str]:
-    """Contents of every top-level, balanced ``\\boxed{...}`` in order; unclosed boxes are ignored."""
+    r"""Contents of every top-level, balanced ``\boxed{...}`` in order; unclosed boxes are ignored.
+
+    >>> boxed_spans(r"\boxed{\frac{1}{2}} then \boxed{2} and \boxed{open")
+    ['\\frac{1}{2}', '2']
+    """
     first = text.find("\\boxed")
     if first < 0 or text.find("}", first) < 0:
         return []
@@ -65,7 +69,11 @@ def boxed_spans(text: str) -> list[str]:
 
 
 def normalize_verdict(raw: object) -> str | None:
-    """Canonical form of a verdict or label (see the module docstring); ``None`` when there is none."""
+    r"""Canonical form of a verdict or label (see the module docstring); ``None`` when there is none.
+
+    >>> [normalize_verdict(v) for v in ["Response 2", r"\text{Answer 1}", "[[2]]", "2/10", "1 or 2"]]
+    ['2', '1', '2', '2', None]
+    """
     if raw is None:
         return None
     text = _LATEX_WRAPPERS.sub(" ", str(raw)).lower()
@@ -100,10 +108,15 @@ def answer_part(text: str) -> str:
 
 
 def extract_verdict(text: str) -> tuple[str | None, str]:
-    """The normalised verdict of a model output and the raw text of its deciding box.
+    r"""The normalised verdict of a model output and the raw text of its deciding box.
 
     Only the answer part counts: text after the last ``</think>`` when there is one. The verdict is
     the last box's; if the boxes there disagree (a hedge), the verdict is ``None``.
+
+    >>> extract_verdict(r"<think>maybe \boxed{1}</think> Response 2 is better: \boxed{2}")
+    ('2', '2')
+    >>> extract_verdict(r"\boxed{1} or rather \boxed{2}")
+    (None, '2')
     """
     boxes = boxed_spans(answer_part(text))
     if not boxes:

@@ -13,7 +13,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 @pytest.fixture(scope="session")
 def tiny_qwen_dir(tmp_path_factory):
     """A random-init two-layer Qwen2.5-VL checkpoint folder (processor, tokenizer, weights); no hub."""
-    from critic_r1_ext.tiny_qwen import build_tiny_qwen2_5_vl
+    from critic_r1_ext.tiny_model import build_tiny_qwen2_5_vl
 
     return build_tiny_qwen2_5_vl(tmp_path_factory.mktemp("tiny_qwen2_5_vl"))
 

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from critic_r1_ext.reward import compute_score, format_ok
-from critic_r1_ext.verdict import boxed_spans, extract_verdict, normalize_verdict
 
 GOOD = "<think>Answer 2 counts the circles correctly.</think> The better answer is \\boxed{2}."
 
@@ -91,13 +90,6 @@ def test_weights_are_settable():
     assert compute_score("c", "<think>a</think>\\boxed{2}", "1", acc_weight=0.5, format_weight=0.5)["score"] == 0.5
 
 
-def test_boxed_spans_handles_nesting_and_escapes():
-    assert boxed_spans("\\boxed{\\frac{1}{2}} and \\boxed {x\\}y}") == ["\\frac{1}{2}", "x\\}y"]
-    assert boxed_spans("} { \\boxed{a} }") == ["a"]
-    assert boxed_spans("\\boxed{\\boxed{1}}") == ["\\boxed{1}"]
-    assert extract_verdict("\\boxed{\\boxed{1}}")[0] == "1"
-
-
 ADVERSARIAL = [
     "<think>" * 150_000,
     "\\boxed{" * 150_000,
@@ -134,13 +126,6 @@ _PLAIN = st.text(st.characters(blacklist_characters="{}\\<>"), max_size=200)
 def test_wrapping_any_text_in_the_format_earns_full_score(thinking, tail, label):
     text = f"<think>{thinking}</think>{tail}\\boxed{{{label}}}"
     assert compute_score("critic", text, label)["score"] == pytest.approx(1.0)
-
-
-@settings(max_examples=300, deadline=None)
-@given(box=st.text(max_size=60))
-def test_normalisation_is_idempotent(box):
-    once = normalize_verdict(box)
-    assert once is None or normalize_verdict(once) == once
 
 
 def test_format_ok_is_the_format_term():

@@ -5,7 +5,11 @@ states the true count (or presence), the other a wrong one. Two rows are ties (b
 worded differently). Response 1 is the better one in about two thirds of the rows, so the converter's
 position balancing has something to do. Deterministic: rerunning rewrites identical files.
 
-    python -m data_prep.sample.make_sample            # rewrites data_prep/sample/{critic_sample.jsonl,images/}
+    python -m data_prep.sample.make_sample            # rewrites data_prep/sample/{*.jsonl,images/}
+
+Besides the pairwise rows it writes the same pictures in the input shapes of the test-time tools,
+for the offline demo: ``questions.jsonl`` (self-critic: question and true answer) and
+``critic_pairs.jsonl`` (critic evaluation: strict preferences only, label 1/2).
 """
 
 from __future__ import annotations
@@ -108,12 +112,31 @@ def write_sample(out: Path, seed: int = 0) -> Path:
         lines.append(json.dumps(row, sort_keys=True))
     path = out / "critic_sample.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    samples = [row for row, _ in rows]
+    _write_jsonl(out / "questions.jsonl", [question_row(row) for row in samples])
+    _write_jsonl(out / "critic_pairs.jsonl", [critic_pair(row) for row in samples if row["label"] != "tie"])
     return path
 
 
+def question_row(row: dict) -> dict:
+    """A self-critic question: the picture, the question and its true answer."""
+    return {"id": row["id"], "image": row["image"], "question": row["question"], "answer": row["truth"]}
+
+
+def critic_pair(row: dict) -> dict:
+    """A critic-evaluation pair: ``query``, both responses, label "1"/"2", the source as subset."""
+    keys = ("id", "image", "response_1", "response_2")
+    label = "1" if row["label"] == "1" else "2"
+    return {**{k: row[k] for k in keys}, "query": row["question"], "label": label, "subset": row["source"]}
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    path.write_text("".join(json.dumps(row, sort_keys=True) + "\n" for row in rows), encoding="utf-8")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=HERE, help="folder for critic_sample.jsonl and images/")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--out", type=Path, default=HERE, help="folder for the JSONL files and images/")
     path = write_sample(parser.parse_args().out)
     print(f"wrote {path} and {len(list((path.parent / 'images').glob('*.png')))} images")
 

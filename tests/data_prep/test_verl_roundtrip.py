@@ -11,7 +11,7 @@ from verl.trainer.ppo.utils import create_rl_dataset
 
 from data_prep import pairwise
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data_prep" / "sample" / "critic_sample.jsonl"
+SAMPLE = Path(__file__).resolve().parents[2] / "data_prep" / "sample" / "critic_sample.jsonl"
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Turn a verl FSDP checkpoint into a Hugging Face folder that transformers and vLLM load.
 
-    python -m critic_r1_ext.export_hf --checkpoint checkpoints/critic_r1/critic_r1_qwen2_5_vl_7b --out critic_r1_7b
+    python -m critic_r1_ext.export --checkpoint checkpoints/critic_r1/critic_r1_qwen2_5_vl_7b --out critic_r1_7b
 
 ``--checkpoint`` may be the run's ``trainer.default_local_dir`` (the latest step is taken, as
 ``resume_mode=auto`` would), a ``global_step_N`` folder or its ``actor`` folder. The merge itself
@@ -101,7 +101,7 @@ def _load_strict(out: Path, config) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--checkpoint", required=True, help="run folder, global_step_N folder, or its actor/ folder")
     parser.add_argument("--out", required=True, help="target Hugging Face folder")
     parser.add_argument("--check-load", action="store_true", help="also load the weights with transformers")

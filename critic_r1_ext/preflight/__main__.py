@@ -18,10 +18,10 @@ import sys
 import time
 from dataclasses import asdict
 
-from critic_r1_ext.preflight_check import FAIL, PASS, WARN, Check
-from critic_r1_ext.preflight_config import check_divisibility, check_recipe, check_reward, check_verl_validation
-from critic_r1_ext.preflight_data_checks import check_data
-from critic_r1_ext.preflight_memory import check_memory
+from critic_r1_ext.preflight.checks import FAIL, PASS, WARN, Check
+from critic_r1_ext.preflight.config import check_divisibility, check_recipe, check_reward, check_verl_validation
+from critic_r1_ext.preflight.data import check_data
+from critic_r1_ext.preflight.memory import check_memory
 
 
 def compose(overrides: list[str]):
@@ -49,7 +49,7 @@ def run_checks(overrides: list[str], processor: str | None, sample: int, gpu_mem
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("overrides", nargs="*", help="Hydra overrides, as for verl.trainer.main_ppo")
     parser.add_argument("--processor", help="local processor/checkpoint dir used when the model path is not local")
     parser.add_argument("--sample", type=int, default=200, help="rows per data file to tokenize (default 200)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from critic_r1_ext.answers import final_answer, normalize_answer
+from critic_r1_ext.common.answers import final_answer, normalize_answer
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ system turn "You are a helpful assistant." comes from the template), and images 
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass, field
 
 from critic_r1_ext.prompt import IMAGE_MARKER
@@ -147,4 +148,9 @@ def make_backend(name: str, model: str, **options):
     """The backend ``name`` ("vllm" or "hf") for checkpoint ``model``; unknown options are ignored."""
     if name not in BACKENDS:
         raise ValueError(f"unknown backend {name!r}; choose one of {sorted(BACKENDS)}")
+    if name == "vllm" and importlib.util.find_spec("vllm") is None:
+        raise SystemExit(
+            "error: the vllm backend needs vLLM, which is not installed here (it needs CUDA: "
+            "pip install -e '.[gpu]' on a GPU node); on a CPU machine pass --backend hf"
+        )
     return BACKENDS[name](model, **options)

@@ -16,7 +16,7 @@ from data_prep import pairwise
 from data_prep.pipeline import Converter, run
 from data_prep.sample.make_sample import write_sample
 
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data_prep" / "sample"
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data_prep" / "sample"
 SAMPLE = SAMPLE_DIR / "critic_sample.jsonl"
 
 
@@ -85,6 +85,8 @@ def test_sample_converts_offline_balanced_and_fully_accounted(tmp_path):
 def test_bundled_sample_is_what_the_generator_writes_and_small(tmp_path):
     regenerated = write_sample(tmp_path)
     assert regenerated.read_bytes() == SAMPLE.read_bytes()
+    for demo_file in ("questions.jsonl", "critic_pairs.jsonl"):
+        assert (tmp_path / demo_file).read_bytes() == (SAMPLE_DIR / demo_file).read_bytes()
     committed = sorted((SAMPLE_DIR / "images").glob("*.png"))
     assert [p.name for p in committed] == sorted(p.name for p in (tmp_path / "images").glob("*.png"))
     assert all((tmp_path / "images" / p.name).read_bytes() == p.read_bytes() for p in committed)

@@ -1,6 +1,6 @@
 """Data checks for the preflight: file existence, row shape, labels, rendering, prompt lengths, steps per epoch.
 
-The reading, sampling and token counting live in ``preflight_data``; this module turns their
+The reading, sampling and token counting live in ``preflight.sampling``; this module turns their
 results into ``Check`` records with fixes.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from critic_r1_ext import preflight_data
-from critic_r1_ext.preflight_check import FAIL, PASS, WARN, Check
+from critic_r1_ext.preflight import sampling
+from critic_r1_ext.preflight.checks import FAIL, PASS, WARN, Check
 
 
 def load_processor(cfg, processor_path: str | None):
@@ -20,7 +20,7 @@ def load_processor(cfg, processor_path: str | None):
     for path, note in ((model_path, "the model's processor"), (processor_path, "--processor")):
         if path and Path(path).is_dir():
             return hf_tokenizer(path), hf_processor(path), f"{note} at {path}", True
-    from critic_r1_ext.tiny_qwen import build_processor
+    from critic_r1_ext.tiny_model import build_processor
 
     # Qwen2.5-VL's own image-processor bounds, so image token counts come out exactly as Qwen's.
     processor = build_processor(min_pixels=56 * 56, max_pixels=28 * 28 * 16384)
@@ -33,8 +33,8 @@ def load_processor(cfg, processor_path: str | None):
 
 def check_data(cfg, processor_path: str | None, sample: int) -> list[Check]:
     checks = []
-    files = [("train", f) for f in preflight_data.as_list(cfg.data.train_files)]
-    files += [("val", f) for f in preflight_data.as_list(cfg.data.val_files)]
+    files = [("train", f) for f in sampling.as_list(cfg.data.train_files)]
+    files += [("val", f) for f in sampling.as_list(cfg.data.val_files)]
     tokenizer = processor = None
     limit = cfg.data.max_prompt_length
     for split, path in files:
@@ -54,8 +54,8 @@ def check_data(cfg, processor_path: str | None, sample: int) -> list[Check]:
                 )
             )
             continue
-        columns = preflight_data.read_columns(path)
-        shape = preflight_data.row_shape(columns)
+        columns = sampling.read_columns(path)
+        shape = sampling.row_shape(columns)
         if shape is None:
             checks.append(
                 Check(
@@ -77,13 +77,13 @@ def check_data(cfg, processor_path: str | None, sample: int) -> list[Check]:
                     "" if exact else "pass --processor DIR (a local Qwen2.5-VL checkpoint) for exact counts.",
                 )
             )
-        report = preflight_data.measure_sample(path, cfg, tokenizer, processor, sample)
+        report = sampling.measure_sample(path, cfg, tokenizer, processor, sample)
         checks += _sample_checks(split, path, shape, report, limit, cfg)
     return checks
 
 
 def _label_check(split: str, path: str, shape: str, cfg) -> Check:
-    counts = preflight_data.label_counts(path, shape)
+    counts = sampling.label_counts(path, shape)
     total = sum(counts.values())
     shown = ", ".join(f"{k}: {v} ({v / total:.0%})" for k, v in counts.most_common(6))
     invalid = sum(v for k, v in counts.items() if k.startswith("invalid:"))

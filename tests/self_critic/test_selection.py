@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from critic_r1_ext.selection import bracket_order, entrants, knockout, majority_vote, run, run_batched
+from critic_r1_ext.self_critic.selection import bracket_order, entrants, knockout, majority_vote, run, run_batched
 
 
 def always(verdict):

@@ -1,6 +1,6 @@
 """How good a critic is a checkpoint? Pairwise accuracy on VL-RewardBench-style files.
 
-    python -m critic_r1_ext.eval_critic --model PATH --data FILE [--output critic_eval.jsonl]
+    python -m critic_r1_ext.evaluate.critic --model PATH --data FILE [--output critic_eval.jsonl]
 
 Rows: ``id``, ``images``, ``query``, ``response_1``, ``response_2``, ``label`` ("1" or "2": the
 better response) and optionally ``subset``. Every row is judged twice, greedy, with the training
@@ -8,7 +8,7 @@ critic prompt: once as given and once with the responses swapped. Reported, over
 accuracy over all judgments (no verdict counts as wrong), swap consistency (both orders pick the
 same response), the rate of answering "1" among valid verdicts and the no-verdict rate. Output:
 one JSONL line per row (flushed; ``--resume`` skips ids already there) and a summary JSON.
-``critic_r1_ext.bench_convert`` turns the public VL-RewardBench release into this format.
+``critic_r1_ext.evaluate.vl_rewardbench`` turns the public VL-RewardBench release into this format.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from critic_r1_ext.backends import Request, add_backend_arguments, backend_from_args
+from critic_r1_ext.common.backends import Request, add_backend_arguments, backend_from_args
 from critic_r1_ext.prompt import pairwise_prompt
-from critic_r1_ext.records import append_record, image_items, load_images, load_output, read_rows, row_id
+from critic_r1_ext.common.records import append_record, image_items, load_images, load_output, read_rows, row_id
 from critic_r1_ext.verdict import extract_verdict, normalize_verdict
 
 _SWAP = {"1": "2", "2": "1"}
@@ -29,7 +29,7 @@ COLUMNS = ("query", "response_1", "response_2", "label")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="critic-r1-eval-critic", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="critic-r1-eval-critic", description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--model", required=True, help="checkpoint folder or hub id (HF format)")
     parser.add_argument("--data", required=True, help=".jsonl/.json/.parquet rows (see the module docstring)")
     parser.add_argument("--output", default="critic_eval.jsonl", help="per-row JSONL (default %(default)s)")

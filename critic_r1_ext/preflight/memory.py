@@ -14,6 +14,7 @@ With ``P`` parameters, ``W = nnodes * n_gpus_per_node`` GPUs, and ``T`` tokens p
   their fp32 log-softmax); without checkpointing ``T * H * 34 * L + T * V * 6``.
 
 vLLM sleeps during training (``free_cache_engine``), so the peak is the larger of the two phases.
+:func:`check_memory` turns the estimate into the preflight's PASS / WARN record.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from critic_r1_ext.preflight.checks import PASS, WARN, Check
 
 GIB = 1024**3
 DTYPE_BYTES = {"fp32": 4, "float32": 4, "bf16": 2, "bfloat16": 2, "fp16": 2, "float16": 2}
@@ -120,3 +123,33 @@ def estimate(cfg, shape: ModelShape, gpu_memory_gib: float) -> MemoryEstimate:
         rollout_gib=cfg.actor_rollout_ref.rollout.gpu_memory_utilization * gpu_memory_gib,
         activations_gib=activations / GIB,
     )
+
+
+def check_memory(cfg, gpu_memory_gib: float) -> list[Check]:
+    shape = model_shape(str(cfg.actor_rollout_ref.model.path))
+    if shape is None:
+        return [
+            Check(
+                "GPU memory",
+                WARN,
+                f"model size unknown for {cfg.actor_rollout_ref.model.path}",
+                "point actor_rollout_ref.model.path at a local checkpoint to get an estimate.",
+            )
+        ]
+    est = estimate(cfg, shape, gpu_memory_gib)
+    detail = (
+        f"~{est.peak_gib:.0f} GiB/GPU of {gpu_memory_gib:.0f} ({shape.params / 1e9:.2f}B params from "
+        f"{shape.source}; actor {est.actor_gib:.1f} + ref {est.ref_gib:.1f} + rollout {est.rollout_gib:.1f} "
+        f"or activations {est.activations_gib:.1f}; rough)"
+    )
+    if est.peak_gib > 0.95 * gpu_memory_gib:
+        return [
+            Check(
+                "GPU memory",
+                WARN,
+                detail,
+                "lower rollout.gpu_memory_utilization or actor.ppo_max_token_len_per_gpu, or enable "
+                "actor.fsdp_config.param_offload/optimizer_offload.",
+            )
+        ]
+    return [Check("GPU memory", PASS, detail)]

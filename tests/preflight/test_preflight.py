@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
-from critic_r1_ext.preflight import main
+from critic_r1_ext.preflight.__main__ import main
 
 
 def _png(width: int, height: int) -> bytes:
@@ -118,7 +118,7 @@ def test_preflight_counts_overlong_rows_like_verls_filter(capsys, base_overrides
     from omegaconf import OmegaConf
     from verl.trainer.ppo.utils import create_rl_dataset
 
-    from critic_r1_ext.preflight import compose
+    from critic_r1_ext.preflight.__main__ import compose
 
     _, checks = run_preflight(capsys, *base_overrides)
     longest = int(checks["train prompt length"][0]["detail"].split(": ")[-1].split()[0])

@@ -1,50 +1,13 @@
-"""eval_critic end to end on the tiny model, its metrics, and the VL-RewardBench converter."""
+"""Critic evaluation end to end on the tiny model, its metrics, and its input errors."""
 
 from __future__ import annotations
 
-import io
 import json
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
-from PIL import Image
 
-from critic_r1_ext import bench_convert, eval_critic
-
-
-def png_bytes(color):
-    buffer = io.BytesIO()
-    Image.new("RGB", (56, 56), color).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def vl_rewardbench_file(tmp_path):
-    """Three rows in the public VL-RewardBench layout, one without a strict preference."""
-    rows = [
-        {"id": "RLAIF-V_12", "query": "How many circles?", "response": ["Three.", "Two."], "human_ranking": [0, 1],
-         "image": {"bytes": png_bytes((255, 0, 0)), "path": "a.png"}},
-        {"id": "mathverse_3", "query": "What is x?", "response": ["x = 2", "x = 5"], "human_ranking": [1, 0],
-         "image": {"bytes": png_bytes((0, 0, 255)), "path": "b.png"}},
-        {"id": "wildvision-battle_9", "query": "Describe it.", "response": ["A cat.", "A dog."],
-         "human_ranking": [0, 0], "image": {"bytes": png_bytes((0, 255, 0)), "path": "c.png"}},
-    ]
-    path = tmp_path / "vlrb.parquet"
-    pq.write_table(pa.Table.from_pylist(rows), path)
-    return path
-
-
-def test_converter_writes_our_format_and_counts_skips(vl_rewardbench_file, tmp_path):
-    counts = bench_convert.main([str(vl_rewardbench_file), str(tmp_path / "conv" / "pairs.jsonl")])
-    assert counts == {"written": 2, "skipped_no_strict_preference": 1}
-    rows = eval_critic.read_pairs(str(tmp_path / "conv" / "pairs.jsonl"), None)
-    assert [(r["id"], r["label"], r["subset"]) for r in rows] == [
-        ("RLAIF-V_12", "1", "hallucination"), ("mathverse_3", "2", "reasoning")]
-    assert (tmp_path / "conv" / rows[0]["images"][0]).exists()
-    bench_convert.main([str(vl_rewardbench_file), str(tmp_path / "pairs.parquet")])
-    assert eval_critic.read_pairs(str(tmp_path / "pairs.parquet"), None)[1]["images"][0]["bytes"] == png_bytes((0, 0, 255))
-    assert bench_convert.subset_of("wildvision-battle_9") == ("general", "wildvision")
+from critic_r1_ext.evaluate import critic as eval_critic
+from critic_r1_ext.evaluate import vl_rewardbench as bench_convert
 
 
 def test_tiny_model_end_to_end_then_resume(tiny_qwen_dir, vl_rewardbench_file, tmp_path, capsys):

@@ -8,8 +8,8 @@ import re
 import pytest
 from PIL import Image
 
-from critic_r1_ext import self_critic
-from critic_r1_ext.scaling_plot import scaling_curves
+from critic_r1_ext.self_critic import __main__ as self_critic
+from critic_r1_ext.self_critic.scaling_plot import scaling_curves
 
 TINY = ["--backend", "hf", "--n", "4", "--max-new-tokens", "8", "--judge-max-new-tokens", "8", "--batch-size", "4"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from omegaconf import OmegaConf
 
-from critic_r1_ext.preflight_check import FAIL, PASS, WARN, Check
+from critic_r1_ext.preflight.checks import FAIL, PASS, WARN, Check
 
 OUR_REWARD = "pkg://critic_r1_ext.reward"
 LEGACY_SECTIONS = ("custom_reward_function", "reward_model")  # top-level; verl 0.9 reads them under reward.*

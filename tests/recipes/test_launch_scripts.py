@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from omegaconf import OmegaConf
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SCRIPTS = {
     "run_critic_r1_1node.sh": ("Qwen/Qwen2.5-VL-7B-Instruct", 1.0e-6, 1),
     "run_critic_r1_plus_1node.sh": ("russwang/ThinkLite-VL-7B", 5.0e-7, 1),

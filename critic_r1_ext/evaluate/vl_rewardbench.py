@@ -1,6 +1,6 @@
 """Convert the public VL-RewardBench release into ``eval_critic``'s row format.
 
-    python -m critic_r1_ext.bench_convert INPUT OUTPUT
+    python -m critic_r1_ext.evaluate.vl_rewardbench INPUT OUTPUT
 
 INPUT is the benchmark as exported from the hub (``MMInstruction/VL-RewardBench``; parquet, JSONL
 or a JSON list) with, per row: ``id``, ``query``, ``response`` (two strings), ``human_ranking``
@@ -22,7 +22,7 @@ import json
 import re
 from pathlib import Path
 
-from critic_r1_ext.records import image_items, read_rows, row_id
+from critic_r1_ext.common.records import image_items, read_rows, row_id
 
 SUBSETS = {"rlaif": "hallucination", "rlhf": "hallucination", "povid": "hallucination",
            "mathverse": "reasoning", "mmmu": "reasoning"}
@@ -89,7 +89,7 @@ def convert(source: str | Path, output: str | Path) -> dict:
 
 
 def main(argv=None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("input", help="VL-RewardBench file (.parquet, .jsonl or .json)")
     parser.add_argument("output", help="eval_critic rows (.parquet or .jsonl)")
     args = parser.parse_args(argv)

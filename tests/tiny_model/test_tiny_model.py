@@ -30,3 +30,26 @@ def test_tiny_qwen_generates_from_a_dataset_item_and_is_scored(tmp_path, tiny_qw
     assert set(score) == {"score", "acc", "format", "pred"} and 0.0 <= score["score"] <= 1.0
     truth = item["reward_model"]["ground_truth"]
     assert compute_score(item["data_source"], f"<think>I compared.</think> \\boxed{{Answer {truth}}}", truth)["score"] == 1.0
+
+
+def test_cli_writes_a_checkpoint_that_loads_like_a_hub_one(tmp_path, capsys):
+    from transformers import AutoModelForImageTextToText, AutoProcessor
+
+    from critic_r1_ext.tiny_model.__main__ import main
+
+    assert main([str(tmp_path / "tiny"), "--seed", "3"]) == 0
+    assert "tiny Qwen2.5-VL written to" in capsys.readouterr().out
+    processor = AutoProcessor.from_pretrained(tmp_path / "tiny")
+    model = AutoModelForImageTextToText.from_pretrained(tmp_path / "tiny")
+    assert type(processor).__name__ == "Qwen2_5_VLProcessor"
+    assert model.config.model_type == "qwen2_5_vl"
+
+
+def test_cli_help_shows_defaults(capsys):
+    import pytest
+
+    from critic_r1_ext.tiny_model.__main__ import main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "(default: 0)" in capsys.readouterr().out

@@ -5,7 +5,7 @@
 Answers are sampled with the policy prompt (question + the think/boxed instruction); the judge is
 the same model with the training critic prompt (``prompt.pairwise_prompt``), greedy, its verdict
 read by ``verdict.extract_verdict``. Selection rules (merging, both orders, looks) are in
-``critic_r1_ext.selection``; ``--no-merge --no-both-orders`` is the paper's plain knockout.
+``critic_r1_ext.self_critic.selection``; ``--no-merge --no-both-orders`` is the paper's plain knockout.
 Questions are processed ``--questions-per-batch`` at a time so that one generate call serves a
 knockout step of all of them. Output: one JSONL line per question (flushed; ``--resume`` skips ids
 already there) and a summary JSON; see ``docs/self_critic.md``.
@@ -20,17 +20,17 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from critic_r1_ext.answers import final_answer, normalize_answer
-from critic_r1_ext.backends import Request, add_backend_arguments, backend_from_args
+from critic_r1_ext.common.answers import final_answer, normalize_answer
+from critic_r1_ext.common.backends import Request, add_backend_arguments, backend_from_args
 from critic_r1_ext.prompt import pairwise_prompt, with_suffix
-from critic_r1_ext.records import append_record, image_items, load_images, load_output, read_rows, row_id
-from critic_r1_ext.scaling_plot import plot_scaling
-from critic_r1_ext.selection import entrants, knockout, majority_vote, run_batched
+from critic_r1_ext.common.records import append_record, image_items, load_images, load_output, read_rows, row_id
+from critic_r1_ext.self_critic.scaling_plot import plot_scaling
+from critic_r1_ext.self_critic.selection import entrants, knockout, majority_vote, run_batched
 from critic_r1_ext.verdict import extract_verdict
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="critic-r1-self-critic", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="critic-r1-self-critic", description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--model", required=True, help="checkpoint folder or hub id (HF format)")
     parser.add_argument("--data", required=True, help=".jsonl/.json/.parquet rows: id, question, images, answer")
     parser.add_argument("--output", default="self_critic.jsonl", help="per-question JSONL (default %(default)s)")
