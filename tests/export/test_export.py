@@ -58,7 +58,7 @@ def fsdp_run(tiny_qwen_dir, tmp_path_factory):
 def test_export_merges_latest_checkpoint_into_loadable_hf_folder(fsdp_run, tmp_path):
     from transformers import AutoModelForImageTextToText, AutoProcessor
 
-    from critic_r1_ext.export import main
+    from critic_r1_ext.export.__main__ import main
 
     run_dir, expected = fsdp_run
     out = tmp_path / "hf"
@@ -74,7 +74,7 @@ def test_export_merges_latest_checkpoint_into_loadable_hf_folder(fsdp_run, tmp_p
 
 
 def test_export_accepts_step_and_actor_folders(fsdp_run):
-    from critic_r1_ext.export import find_actor_dir
+    from critic_r1_ext.export.__main__ import find_actor_dir
 
     run_dir, _ = fsdp_run
     actor = run_dir / "global_step_3" / "actor"
@@ -84,7 +84,7 @@ def test_export_accepts_step_and_actor_folders(fsdp_run):
 
 
 def test_export_rejects_folder_without_checkpoint(tmp_path):
-    from critic_r1_ext.export import main
+    from critic_r1_ext.export.__main__ import main
 
     with pytest.raises(FileNotFoundError, match="no verl FSDP checkpoint"):
         main(["--checkpoint", str(tmp_path), "--out", str(tmp_path / "hf")])

@@ -28,7 +28,7 @@ def dry_run(script: str, **env) -> subprocess.CompletedProcess:
         check=False,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
     )
 
 

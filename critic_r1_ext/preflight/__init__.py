@@ -1,0 +1,1 @@
+"""Preflight: check a critic-r1 run's config and data on a laptop before it costs GPU hours (``python -m critic_r1_ext.preflight``)."""
