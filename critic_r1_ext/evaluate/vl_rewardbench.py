@@ -9,8 +9,10 @@ or a JSON list) with, per row: ``id``, ``query``, ``response`` (two strings), ``
 ``response_1``, ``response_2``, ``label`` ("1"/"2"), ``images``, ``subset`` and ``source``.
 
 The subset follows the benchmark's three groups, read from the id prefix (the text before the first
-``_`` or ``-``): RLAIF/RLHF/POVID -> hallucination, MathVerse/MMMU -> reasoning, anything else
-(VLFeedback, WildVision) -> general. A ``.parquet`` OUTPUT keeps image bytes inline; a ``.jsonl``
+``_`` or ``-``): RLAIF/RLHF -> hallucination, and ids beginning ``hallucination_pair-`` are the
+POVID rows (hallucination too); MathVerse/MMMU -> reasoning; anything else (VLFeedback,
+WildVision) -> general. The benchmark's authors report overall accuracy (over all rows) and macro
+accuracy (the mean of the three groups' accuracies). A ``.parquet`` OUTPUT keeps image bytes inline; a ``.jsonl``
 OUTPUT writes them as files next to it (``OUTPUT_images/``). Rows without a strict preference
 (equal ranks) or with other than two responses are skipped, counted and reported.
 """
@@ -24,12 +26,14 @@ from pathlib import Path
 
 from critic_r1_ext.common.records import image_items, read_rows, row_id
 
-SUBSETS = {"rlaif": "hallucination", "rlhf": "hallucination", "povid": "hallucination",
-           "mathverse": "reasoning", "mmmu": "reasoning"}
+SUBSETS = {"rlaif": "hallucination", "rlhf": "hallucination", "mathverse": "reasoning", "mmmu": "reasoning"}
+POVID_PREFIX = "hallucination_pair-"  # the POVID rows of the hallucination group
 
 
 def subset_of(item_id: str) -> tuple[str, str]:
     """(subset, source) of a VL-RewardBench id, e.g. ``"RLAIF-V_12"`` -> ("hallucination", "rlaif")."""
+    if item_id.lower().startswith(POVID_PREFIX):
+        return "hallucination", "povid"
     source = re.split(r"[_-]", item_id, maxsplit=1)[0].lower()
     return SUBSETS.get(source, "general"), source
 
