@@ -31,37 +31,71 @@ def _benchmark_help() -> str:
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="critic-r1-evaluate", description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="critic-r1-evaluate",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     parser.add_argument("--model", help="checkpoint folder or hub id (HF format); not needed with --rescore")
-    parser.add_argument("--benchmarks", default="mmmu,mathvista,mathvision,mathverse,mmstar",
-                        help=f"comma-separated, or 'all'. Known: {_benchmark_help()}")
+    parser.add_argument(
+        "--benchmarks",
+        default="mmmu,mathvista,mathvision,mathverse,mmstar",
+        help=f"comma-separated, or 'all'. Known: {_benchmark_help()}",
+    )
     parser.add_argument("--output", required=True, help="results folder")
-    parser.add_argument("--data", action="append", default=[], metavar="NAME=PATH",
-                        help="read benchmark NAME from a local copy (hub-layout folder or one file) instead of the hub")
+    parser.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="read benchmark NAME from a local copy (hub-layout folder or one file) instead of the hub",
+    )
     parser.add_argument("--limit", type=int, help="only the first LIMIT rows of each benchmark (a quick look)")
     parser.add_argument("--max-new-tokens", type=int, default=2048, help="per answer and per judgment")
     parser.add_argument("--best-of", type=int, help="also run self-critic Best-of-N with N candidates")
-    parser.add_argument("--preset", default="ours", help=f"Best-of-N selection presets, comma-separated: {sorted(PRESETS)}"
-                        " (paper: plain knockout, one order; ours: merged, both orders)")
+    parser.add_argument(
+        "--preset",
+        default="ours",
+        help=f"Best-of-N selection presets, comma-separated: {sorted(PRESETS)}"
+        " (paper: plain knockout, one order; ours: merged, both orders)",
+    )
     parser.add_argument("--bon-temperature", type=float, default=1.0, help="candidate sampling temperature")
     parser.add_argument("--bon-top-p", type=float, default=1.0)
-    parser.add_argument("--judge-prompt", choices=sorted(JUDGE_PROMPTS), default="authors",
-                        help="critic benchmarks and Best-of-N judging")
-    parser.add_argument("--orders", choices=["one", "both"], default="one",
-                        help="critic benchmarks: one seeded random order per row (authors) or both orders")
-    parser.add_argument("--items-per-call", type=int, default=0,
-                        help="items per generate call (0: a whole benchmark in one call)")
-    parser.add_argument("--min-image-side", type=int, default=28,
-                        help="skip (and count) items with an image side below this, as the authors' scripts do")
-    parser.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True,
-                        help="skip items already in the results (--no-resume starts over)")
+    parser.add_argument(
+        "--judge-prompt",
+        choices=sorted(JUDGE_PROMPTS),
+        default="authors",
+        help="critic benchmarks and Best-of-N judging",
+    )
+    parser.add_argument(
+        "--orders",
+        choices=["one", "both"],
+        default="one",
+        help="critic benchmarks: one seeded random order per row (authors) or both orders",
+    )
+    parser.add_argument(
+        "--items-per-call", type=int, default=0, help="items per generate call (0: a whole benchmark in one call)"
+    )
+    parser.add_argument(
+        "--min-image-side",
+        type=int,
+        default=28,
+        help="skip (and count) items with an image side below this, as the authors' scripts do",
+    )
+    parser.add_argument(
+        "--resume",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="skip items already in the results (--no-resume starts over)",
+    )
     parser.add_argument("--rescore", action="store_true", help="score stored outputs again and rebuild the summary")
     parser.add_argument("--seed", type=int, default=0)
     add_backend_arguments(parser)
     parser.set_defaults(min_pixels=AUTHORS_MIN_PIXELS, max_pixels=AUTHORS_MAX_PIXELS)
     args = parser.parse_args(argv)
-    names = list(BENCHMARKS) if args.benchmarks == "all" else [n.strip() for n in args.benchmarks.split(",") if n.strip()]
+    names = (
+        list(BENCHMARKS) if args.benchmarks == "all" else [n.strip() for n in args.benchmarks.split(",") if n.strip()]
+    )
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s) {unknown}; known: {', '.join(BENCHMARKS)}")

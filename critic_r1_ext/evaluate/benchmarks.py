@@ -58,10 +58,12 @@ BENCHMARKS = {
     "mathvision": Benchmark("mathvision", "MathLLMs/MathVision", None, "testmini", "policy", "MathVision (testmini)"),
     "mathverse": Benchmark("mathverse", "AI4Math/MathVerse", "testmini", "testmini", "policy", "MathVerse (testmini)"),
     "mmstar": Benchmark("mmstar", "Lin-Chen/MMStar", None, "val", "policy", "MMStar (val)"),
-    "vl_rewardbench": Benchmark("vl_rewardbench", "MMInstruction/VL-RewardBench", None, "test", "critic",
-                                "VL-RewardBench"),
-    "mm_rlhf_rewardbench": Benchmark("mm_rlhf_rewardbench", "yifanzhang114/MM-RLHF-RewardBench", None, "train",
-                                     "critic", "MM-RLHF-RewardBench"),
+    "vl_rewardbench": Benchmark(
+        "vl_rewardbench", "MMInstruction/VL-RewardBench", None, "test", "critic", "VL-RewardBench"
+    ),
+    "mm_rlhf_rewardbench": Benchmark(
+        "mm_rlhf_rewardbench", "yifanzhang114/MM-RLHF-RewardBench", None, "train", "critic", "MM-RLHF-RewardBench"
+    ),
 }
 
 
@@ -76,7 +78,9 @@ def load_rows(benchmark: Benchmark, source: str | None = None, limit: int | None
     elif Path(source).is_file():
         kind = {".parquet": "parquet", ".jsonl": "json", ".json": "json"}.get(Path(source).suffix)
         if kind is None:
-            raise ValueError(f"{source}: unsupported data file type (use a hub-layout folder, .parquet, .jsonl or .json)")
+            raise ValueError(
+                f"{source}: unsupported data file type (use a hub-layout folder, .parquet, .jsonl or .json)"
+            )
         rows = load_dataset(kind, data_files=str(source), split="train")
     else:
         raise FileNotFoundError(f"{benchmark.name}: data not found: {source}")
@@ -100,8 +104,16 @@ def _numeric(text: str) -> bool:
 def _free_form(item_id, question, images, answer, precision, category, alternatives=()) -> Item:
     answer = str(answer).strip()
     kind = "number" if _numeric(answer) else "text"
-    return Item(item_id, question, images, kind, answer, precision=precision if kind == "number" else None,
-                alternatives=list(alternatives), category=category)
+    return Item(
+        item_id,
+        question,
+        images,
+        kind,
+        answer,
+        precision=precision if kind == "number" else None,
+        alternatives=list(alternatives),
+        category=category,
+    )
 
 
 def mmmu_item(row: dict, where: str) -> Item:
@@ -118,8 +130,9 @@ def mmmu_item(row: dict, where: str) -> Item:
     question, images = _place_images(question, row, where)
     category = row.get("subfield")
     if options:
-        return Item(str(row["id"]), question, images, "choice", str(row["answer"]).strip(), choices=options,
-                    category=category)
+        return Item(
+            str(row["id"]), question, images, "choice", str(row["answer"]).strip(), choices=options, category=category
+        )
     answers = _literal_list(row["answer"], where) if str(row["answer"]).startswith("[") else [row["answer"]]
     return _free_form(str(row["id"]), question, images, answers[0], 2, category, answers[1:])
 
@@ -161,10 +174,25 @@ def mathvista_item(row: dict, where: str) -> Item:
         return Item(str(row["pid"]), row["query"], images, "choice", letter, choices=choices, category=category)
     if row["answer_type"] in ("integer", "float"):
         precision = None if row["answer_type"] == "integer" else int(row.get("precision") or 0)
-        return Item(str(row["pid"]), row["query"], images, "number", str(row["answer"]), precision=precision,
-                    unit=row.get("unit") or None, category=category)
-    return Item(str(row["pid"]), row["query"], images, "text", str(row["answer"]), unit=row.get("unit") or None,
-                category=category)
+        return Item(
+            str(row["pid"]),
+            row["query"],
+            images,
+            "number",
+            str(row["answer"]),
+            precision=precision,
+            unit=row.get("unit") or None,
+            category=category,
+        )
+    return Item(
+        str(row["pid"]),
+        row["query"],
+        images,
+        "text",
+        str(row["answer"]),
+        unit=row.get("unit") or None,
+        category=category,
+    )
 
 
 def mathvision_item(row: dict, where: str) -> Item:
@@ -175,8 +203,9 @@ def mathvision_item(row: dict, where: str) -> Item:
     images = [row["decoded_image"]]
     category = row.get("subject")
     if options:
-        return Item(str(row["id"]), question, images, "choice", str(row["answer"]).strip(), choices=options,
-                    category=category)
+        return Item(
+            str(row["id"]), question, images, "choice", str(row["answer"]).strip(), choices=options, category=category
+        )
     return _free_form(str(row["id"]), question, images, row["answer"], 2, category)
 
 
@@ -195,8 +224,15 @@ def mathverse_item(row: dict, where: str) -> Item:
         letters = re.findall(r"[A-Z]", answer)
         if not letters:
             raise ValueError(f"{where}: multiple-choice answer {answer!r} names no option letter")
-        return Item(str(row["sample_index"]), row["query_wo"], images, "choice", ",".join(letters), choices=choices,
-                    category=category)
+        return Item(
+            str(row["sample_index"]),
+            row["query_wo"],
+            images,
+            "choice",
+            ",".join(letters),
+            choices=choices,
+            category=category,
+        )
     return _free_form(str(row["sample_index"]), row["query_wo"], images, answer, 2, category)
 
 
@@ -209,12 +245,24 @@ def mmstar_item(row: dict, where: str) -> Item:
     options_text = row["question"].split("Options:")[-1] if "Options:" in row["question"] else ""
     choices = [m.group(2).strip() for m in _MMSTAR_OPTION.finditer(options_text)]
     question = row["question"] + "\nAnswer with the option's letter from the given choices."
-    return Item(str(row["index"]), question, [row["image"]], "choice", str(row["answer"]).strip(), choices=choices,
-                category=row.get("category"))
+    return Item(
+        str(row["index"]),
+        question,
+        [row["image"]],
+        "choice",
+        str(row["answer"]).strip(),
+        choices=choices,
+        category=row.get("category"),
+    )
 
 
-POLICY_LOADERS = {"mmmu": mmmu_item, "mathvista": mathvista_item, "mathvision": mathvision_item,
-                  "mathverse": mathverse_item, "mmstar": mmstar_item}
+POLICY_LOADERS = {
+    "mmmu": mmmu_item,
+    "mathvista": mathvista_item,
+    "mathvision": mathvision_item,
+    "mathverse": mathverse_item,
+    "mmstar": mmstar_item,
+}
 
 
 def policy_items(name: str, source: str | None = None, limit: int | None = None) -> list[Item]:

@@ -28,8 +28,10 @@ from critic_r1_ext.evaluate.scoring import score
 from critic_r1_ext.self_critic.selection import entrants, knockout, majority_vote, run_batched
 from critic_r1_ext.verdict import extract_verdict
 
-PRESETS = {"paper": {"merge": False, "both_orders": False, "max_looks": 1},
-           "ours": {"merge": True, "both_orders": True, "max_looks": 3}}
+PRESETS = {
+    "paper": {"merge": False, "both_orders": False, "max_looks": 1},
+    "ours": {"merge": True, "both_orders": True, "max_looks": 3},
+}
 
 
 class Judge:
@@ -45,20 +47,27 @@ class Judge:
     def __call__(self, requests: list[tuple[int, int, int]]) -> list[str | None]:
         keys = [(self.owners[k], first, second) for k, first, second in requests]
         misses = list(dict.fromkeys(key for key in keys if key not in self.cache))
-        prompts = [Request(self.build(self.items[q].question, self.candidates[q][a], self.candidates[q][b],
-                                      len(self.images[q])), self.images[q]) for q, a, b in misses]
+        prompts = [
+            Request(
+                self.build(self.items[q].question, self.candidates[q][a], self.candidates[q][b], len(self.images[q])),
+                self.images[q],
+            )
+            for q, a, b in misses
+        ]
         if prompts:
             self.steps += 1
-            outputs = self.backend.generate(prompts, n=1, temperature=0.0, top_p=1.0,
-                                            max_new_tokens=self.max_new_tokens)
-            for key, texts in zip(misses, outputs):
+            outputs = self.backend.generate(
+                prompts, n=1, temperature=0.0, top_p=1.0, max_new_tokens=self.max_new_tokens
+            )
+            for key, texts in zip(misses, outputs, strict=True):
                 self.cache[key] = extract_verdict(texts[0])[0]
                 self.calls[key[0]] += 1
         return [self.cache[key] for key in keys]
 
 
-def select(backend, items, images, candidates: list[list[str]], presets: list[str], judge_prompt: str,
-           max_new_tokens: int) -> tuple[list[dict], Judge]:
+def select(
+    backend, items, images, candidates: list[list[str]], presets: list[str], judge_prompt: str, max_new_tokens: int
+) -> tuple[list[dict], Judge]:
     """Every preset's knockout for every item, driven in lockstep; per item ``{preset: {winner, judge_calls}}``."""
     answers = [[final_answer(text) for text in texts] for texts in candidates]
     owners, knockouts = [], []
@@ -81,19 +90,34 @@ def bon_record(item, texts: list[str], picks: dict, model_calls: int, settings: 
     """One item's Best-of-N record (candidates scored; majority by normalised final answer)."""
     reference = item.reference()
     answers = [final_answer(text) for text in texts]
-    return {"id": item.id, "reference": reference,
-            "candidates": [{"text": text, "answer": answer, **score(reference, text)}
-                           for text, answer in zip(texts, answers)],
-            "majority": majority_vote(answers), "presets": picks, "model_judge_calls": model_calls,
-            "settings": settings}
+    return {
+        "id": item.id,
+        "reference": reference,
+        "candidates": [
+            {"text": text, "answer": answer, **score(reference, text)}
+            for text, answer in zip(texts, answers, strict=True)
+        ],
+        "majority": majority_vote(answers),
+        "presets": picks,
+        "model_judge_calls": model_calls,
+        "settings": settings,
+    }
 
 
 def run_best_of_n(get_backend, name: str, items, path: Path, args) -> None:
     """Sample, judge, select and record every item not yet in ``path``."""
     presets = args.preset
-    settings = {"model": args.model, "n": args.best_of, "temperature": args.bon_temperature, "top_p": args.bon_top_p,
-                "max_new_tokens": args.max_new_tokens, "judge_prompt": args.judge_prompt, "presets": presets,
-                "min_pixels": args.min_pixels, "max_pixels": args.max_pixels}
+    settings = {
+        "model": args.model,
+        "n": args.best_of,
+        "temperature": args.bon_temperature,
+        "top_p": args.bon_top_p,
+        "max_new_tokens": args.max_new_tokens,
+        "judge_prompt": args.judge_prompt,
+        "presets": presets,
+        "min_pixels": args.min_pixels,
+        "max_pixels": args.max_pixels,
+    }
     todo, done = stages.pending(path, [item.id for item in items], settings, args.resume)
     if done:
         print(f"{path}: {done} of {len(items)} items already done, skipping them")
@@ -102,11 +126,22 @@ def run_best_of_n(get_backend, name: str, items, path: Path, args) -> None:
         for chunk in stages.chunks([by_id[i] for i in todo], args.items_per_call):
             kept, images, skipped = stages.prepare_images(chunk, name, args.min_image_side)
             backend = get_backend() if kept else None
-            requests = [Request(policy_prompt(item), imgs) for item, imgs in zip(kept, images)]
-            candidates = backend.generate(requests, n=args.best_of, temperature=args.bon_temperature,
-                                          top_p=args.bon_top_p, max_new_tokens=args.max_new_tokens) if kept else []
+            requests = [Request(policy_prompt(item), imgs) for item, imgs in zip(kept, images, strict=True)]
+            candidates = (
+                backend.generate(
+                    requests,
+                    n=args.best_of,
+                    temperature=args.bon_temperature,
+                    top_p=args.bon_top_p,
+                    max_new_tokens=args.max_new_tokens,
+                )
+                if kept
+                else []
+            )
             picks, judge = select(backend, kept, images, candidates, presets, args.judge_prompt, args.max_new_tokens)
-            records = [bon_record(item, texts, pick, calls, settings)
-                       for item, texts, pick, calls in zip(kept, candidates, picks, judge.calls)]
+            records = [
+                bon_record(item, texts, pick, calls, settings)
+                for item, texts, pick, calls in zip(kept, candidates, picks, judge.calls, strict=True)
+            ]
             stages.write(path, [{**s, "settings": settings} for s in skipped] + records)
             bar.update(len(chunk))

@@ -57,8 +57,17 @@ def critic_pairs(name: str, source: str | None, limit: int | None) -> tuple[list
         rid = str(row.get("id") if row.get("id") is not None else position)
         rid = rid if rid not in seen else f"{rid}#{position}"
         seen.add(rid)
-        pairs.append({"id": rid, "query": row["prompt"], "response_1": row["chosen"], "response_2": row["rejected"],
-                      "label": "1", "images": [str(root / "images" / row["image"])], "subset": "all"})
+        pairs.append(
+            {
+                "id": rid,
+                "query": row["prompt"],
+                "response_1": row["chosen"],
+                "response_2": row["rejected"],
+                "label": "1",
+                "images": [str(root / "images" / row["image"])],
+                "subset": "all",
+            }
+        )
     return pairs, {"video rows (images only here)": videos} if videos else {}
 
 
@@ -71,8 +80,15 @@ class _Pair:
 
 def run_critic(get_backend, name: str, pairs: list[dict], path: Path, args) -> None:
     """Judge every pair not yet in ``path``: all judgments of a chunk in one generate call."""
-    settings = {"model": args.model, "max_new_tokens": args.max_new_tokens, "judge_prompt": args.judge_prompt,
-                "orders": args.orders, "seed": args.seed, "min_pixels": args.min_pixels, "max_pixels": args.max_pixels}
+    settings = {
+        "model": args.model,
+        "max_new_tokens": args.max_new_tokens,
+        "judge_prompt": args.judge_prompt,
+        "orders": args.orders,
+        "seed": args.seed,
+        "min_pixels": args.min_pixels,
+        "max_pixels": args.max_pixels,
+    }
     todo, done = stages.pending(path, [p["id"] for p in pairs], settings, args.resume)
     if done:
         print(f"{path}: {done} of {len(pairs)} rows already judged, skipping them")
@@ -80,10 +96,22 @@ def run_critic(get_backend, name: str, pairs: list[dict], path: Path, args) -> N
     with tqdm(total=len(todo), desc=f"{name} judge", unit="row") as bar:
         for chunk in stages.chunks([by_id[i] for i in todo], args.items_per_call):
             kept, images, skipped = stages.prepare_images(chunk, name, args.min_image_side)
-            records = judge_rows(get_backend(), [p.row for p in kept], images, args.max_new_tokens, args.judge_prompt,
-                                 args.orders, args.seed) if kept else []
-            stages.write(path, [{**s, "settings": settings} for s in skipped]
-                         + [{**r, "settings": settings} for r in records])
+            records = (
+                judge_rows(
+                    get_backend(),
+                    [p.row for p in kept],
+                    images,
+                    args.max_new_tokens,
+                    args.judge_prompt,
+                    args.orders,
+                    args.seed,
+                )
+                if kept
+                else []
+            )
+            stages.write(
+                path, [{**s, "settings": settings} for s in skipped] + [{**r, "settings": settings} for r in records]
+            )
             bar.update(len(chunk))
 
 

@@ -31,14 +31,24 @@ def prompt_id(text: str) -> str:
 
 def result_record(item: Item, output: str, settings: dict) -> dict:
     prompt = policy_prompt(item)
-    return {"id": item.id, "prompt_id": prompt_id(prompt), "reference": item.reference(), "output": output,
-            **score(item.reference(), output), "settings": settings}
+    return {
+        "id": item.id,
+        "prompt_id": prompt_id(prompt),
+        "reference": item.reference(),
+        "output": output,
+        **score(item.reference(), output),
+        "settings": settings,
+    }
 
 
 def run_greedy(get_backend, name: str, items: list[Item], path: Path, args) -> None:
     """Generate and score every item not yet in ``path``."""
-    settings = {"model": args.model, "max_new_tokens": args.max_new_tokens, "min_pixels": args.min_pixels,
-                "max_pixels": args.max_pixels}
+    settings = {
+        "model": args.model,
+        "max_new_tokens": args.max_new_tokens,
+        "min_pixels": args.min_pixels,
+        "max_pixels": args.max_pixels,
+    }
     todo, done = stages.pending(path, [item.id for item in items], settings, args.resume)
     if done:
         print(f"{path}: {done} of {len(items)} items already done, skipping them")
@@ -46,9 +56,12 @@ def run_greedy(get_backend, name: str, items: list[Item], path: Path, args) -> N
     with tqdm(total=len(todo), desc=f"{name} greedy", unit="item") as bar:
         for chunk in stages.chunks([by_id[i] for i in todo], args.items_per_call):
             kept, images, skipped = stages.prepare_images(chunk, name, args.min_image_side)
-            requests = [Request(policy_prompt(item), imgs) for item, imgs in zip(kept, images)]
-            outputs = get_backend().generate(requests, n=1, temperature=0.0, top_p=1.0,
-                                             max_new_tokens=args.max_new_tokens) if requests else []
-            records = [result_record(item, texts[0], settings) for item, texts in zip(kept, outputs)]
+            requests = [Request(policy_prompt(item), imgs) for item, imgs in zip(kept, images, strict=True)]
+            outputs = (
+                get_backend().generate(requests, n=1, temperature=0.0, top_p=1.0, max_new_tokens=args.max_new_tokens)
+                if requests
+                else []
+            )
+            records = [result_record(item, texts[0], settings) for item, texts in zip(kept, outputs, strict=True)]
             stages.write(path, [{**s, "settings": settings} for s in skipped] + records)
             bar.update(len(chunk))

@@ -8,8 +8,8 @@ Matching (``correct``), by the item's kind:
   the option's text (normalised); naming another or several options is wrong. Items whose answer
   is several letters need exactly that set.
 * ``number``: the box's value (fractions, ``\\frac``, thousands separators, "x = ", a trailing unit
-  understood) equals the reference, rounded to the item's precision (decimals) when it has one; a box that is not a number
-  falls back to text matching.
+  understood) equals the reference, both rounded to the item's precision (decimals) when it has
+  one; a box that is not a number falls back to text matching.
 * ``text``: normalised equality (``answers.normalize_answer``) with the reference or an alternative.
 
 ``lenient`` is the ThinkLite-VL scorers' rule (the closest public reference for the paper's own
@@ -93,21 +93,28 @@ def _number_correct(reference: dict, raw: str) -> bool:
         want = _number(normalize_answer(answer), None)
         if want is None:
             continue
-        if precision is None and got == want or precision is not None and round(got, precision) == round(want, precision):
+        if (
+            precision is None
+            and got == want
+            or precision is not None
+            and round(got, precision) == round(want, precision)
+        ):
             return True
     return False
 
 
 def _text_correct(reference: dict, raw: str) -> bool:
     value = normalize_answer(raw)
-    return value is not None and any(value == normalize_answer(a) for a in [reference["answer"],
-                                                                          *reference.get("alternatives", [])])
+    return value is not None and any(
+        value == normalize_answer(a) for a in [reference["answer"], *reference.get("alternatives", [])]
+    )
 
 
 def _lenient(reference: dict, raw: str) -> bool:
     targets = [reference["answer"], *reference.get("alternatives", [])]
     if reference["kind"] == "choice":
         letters = reference["answer"].split(",")
-        targets = letters + [reference["choices"][LETTERS.index(x)] for x in letters
-                             if LETTERS.index(x) < len(reference["choices"])]
+        targets = letters + [
+            reference["choices"][LETTERS.index(x)] for x in letters if LETTERS.index(x) < len(reference["choices"])
+        ]
     return any(target and target in raw for target in targets)

@@ -21,8 +21,10 @@ def pending(path: Path, ids: list[str], settings: dict, resume: bool) -> tuple[l
     wanted = json.dumps(settings, sort_keys=True)
     other = {json.dumps(r.get("settings"), sort_keys=True) for r in existing} - {wanted}
     if other:
-        raise SystemExit(f"{path} holds results made with other settings ({sorted(other)[0]}, now {wanted}); "
-                         "pass --no-resume to overwrite it or choose another --output")
+        raise SystemExit(
+            f"{path} holds results made with other settings ({sorted(other)[0]}, now {wanted}); "
+            "pass --no-resume to overwrite it or choose another --output"
+        )
     done = {r["id"] for r in existing}
     return [i for i in ids if i not in done], len(done & set(ids))
 

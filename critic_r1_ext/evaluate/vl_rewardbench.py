@@ -47,9 +47,16 @@ def convert_row(row: dict, position: int) -> dict | None:
     if len(responses) != 2 or len(ranking) != 2 or ranking[0] == ranking[1]:
         return None
     subset, source = subset_of(rid)
-    return {"id": rid, "query": row["query"], "response_1": responses[0], "response_2": responses[1],
-            "label": "1" if ranking[0] < ranking[1] else "2", "images": image_items(row.get("image")),
-            "subset": subset, "source": source}
+    return {
+        "id": rid,
+        "query": row["query"],
+        "response_1": responses[0],
+        "response_2": responses[1],
+        "label": "1" if ranking[0] < ranking[1] else "2",
+        "images": image_items(row.get("image")),
+        "subset": subset,
+        "source": source,
+    }
 
 
 def _image_file(image, folder: Path, name: str) -> str:
@@ -93,13 +100,17 @@ def convert(source: str | Path, output: str | Path) -> dict:
 
 
 def main(argv=None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     parser.add_argument("input", help="VL-RewardBench file (.parquet, .jsonl or .json)")
     parser.add_argument("output", help="eval_critic rows (.parquet or .jsonl)")
     args = parser.parse_args(argv)
     counts = convert(args.input, args.output)
-    print(f"{args.output}: {counts['written']} rows written, {counts['skipped_no_strict_preference']} skipped "
-          "(no strict preference between two responses)")
+    print(
+        f"{args.output}: {counts['written']} rows written, {counts['skipped_no_strict_preference']} skipped "
+        "(no strict preference between two responses)"
+    )
     return counts
 
 
