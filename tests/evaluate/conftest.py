@@ -145,7 +145,7 @@ def benchmark_dirs(tmp_path_factory):
     return dirs
 
 
-class ScriptedBackend:
+class _ScriptedBackend:
     """Instant backend: each prompt's completions come from ``script(text, n, temperature)``; counts calls."""
 
     def __init__(self, script):
@@ -155,3 +155,9 @@ class ScriptedBackend:
         self.calls += 1
         self.prompts += len(requests)
         return [self.script(request.text, n, temperature) for request in requests]
+
+
+@pytest.fixture
+def scripted_backend():
+    """The scripted backend class: ``scripted_backend(script)``."""
+    return _ScriptedBackend
