@@ -19,3 +19,4 @@ def test_converter_writes_our_format_and_counts_skips(vl_rewardbench_file, tmp_p
     source_rows = pq.read_table(vl_rewardbench_file).to_pylist()
     assert eval_critic.read_pairs(str(tmp_path / "pairs.parquet"), None)[1]["images"][0]["bytes"] == source_rows[1]["image"]["bytes"]
     assert bench_convert.subset_of("wildvision-battle_9") == ("general", "wildvision")
+    assert bench_convert.subset_of("hallucination_pair-77") == ("hallucination", "povid")
