@@ -3,8 +3,9 @@
 Each loader turns one hub row into an :class:`Item`: the question exactly as the authors' scripts
 (si0wang/LLaVA-Critic-R1 ``eval_llama32v/model_*_llama32v.py``) build it, before the think/boxed
 instruction is glued on, plus what the scorer needs (kind, reference, options, precision, unit).
-Rows come from ``datasets.load_dataset`` by hub id, or from a local copy: a folder with the hub
-repository's layout (``data/<split>-*.parquet``) or one ``.parquet``/``.jsonl``/``.json`` file.
+Rows come from ``datasets.load_dataset`` by hub id, or from a local copy (streamed, no cache copy):
+a folder with the hub repository's layout (``data/<split>-*.parquet``) or one
+``.parquet``/``.jsonl``/``.json`` file.
 
 MMMU differs from the authors' script on purpose: they send only ``image_1``; here every
 ``<image N>`` placeholder of the question and options becomes an ``<image>`` marker with that image
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -39,7 +40,16 @@ class Item:
 
     def reference(self) -> dict:
         """Everything the scorer needs, without images (stored with each result so rescoring needs no data)."""
-        return {k: v for k, v in asdict(self).items() if k not in ("images", "question")}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "answer": self.answer,
+            "choices": list(self.choices),
+            "precision": self.precision,
+            "unit": self.unit,
+            "alternatives": list(self.alternatives),
+            "category": self.category,
+        }
 
 
 @dataclass(frozen=True)
@@ -68,23 +78,27 @@ BENCHMARKS = {
 
 
 def load_rows(benchmark: Benchmark, source: str | None = None, limit: int | None = None):
-    """The benchmark's rows (a ``datasets.Dataset``): from the hub by id, or from a local copy at ``source``."""
-    from datasets import load_dataset
+    """The benchmark's rows: from the hub by id (downloaded and cached by ``datasets``), or streamed from a
+    local copy at ``source``. Images stay encoded (``{"bytes", "path"}``) until an item is prepared."""
+    from datasets import Image, load_dataset
 
     if source is None:
         rows = load_dataset(benchmark.hub_id, benchmark.config, split=benchmark.split)
     elif Path(source).is_dir():
-        rows = load_dataset(str(source), split=benchmark.split)
+        rows = load_dataset(str(source), split=benchmark.split, streaming=True)
     elif Path(source).is_file():
         kind = {".parquet": "parquet", ".jsonl": "json", ".json": "json"}.get(Path(source).suffix)
         if kind is None:
-            raise ValueError(
-                f"{source}: unsupported data file type (use a hub-layout folder, .parquet, .jsonl or .json)"
-            )
-        rows = load_dataset(kind, data_files=str(source), split="train")
+            raise ValueError(f"{source}: unsupported file type (use a hub-layout folder, .parquet, .jsonl or .json)")
+        rows = load_dataset(kind, data_files=str(source), split="train", streaming=True)
     else:
         raise FileNotFoundError(f"{benchmark.name}: data not found: {source}")
-    return rows.select(range(min(limit, len(rows)))) if limit is not None else rows
+    for name, feature in (rows.features or {}).items():
+        if isinstance(feature, Image):
+            rows = rows.cast_column(name, Image(decode=False))
+    if limit is None:
+        return rows
+    return rows.take(limit) if source is not None else rows.select(range(min(limit, len(rows))))
 
 
 def _need(row: dict, where: str, *columns: str) -> None:

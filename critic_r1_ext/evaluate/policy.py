@@ -30,13 +30,13 @@ def prompt_id(text: str) -> str:
 
 
 def result_record(item: Item, output: str, settings: dict) -> dict:
-    prompt = policy_prompt(item)
+    reference = item.reference()
     return {
         "id": item.id,
-        "prompt_id": prompt_id(prompt),
-        "reference": item.reference(),
+        "prompt_id": prompt_id(policy_prompt(item)),
+        "reference": reference,
         "output": output,
-        **score(item.reference(), output),
+        **score(reference, output),
         "settings": settings,
     }
 

@@ -20,10 +20,26 @@ content. It accepts hedges such as ``\\boxed{A, B, C, D}`` and is reported besid
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from critic_r1_ext.common.answers import normalize_answer
+from critic_r1_ext.common.answers import normalize_answer as _normalize_answer
 from critic_r1_ext.evaluate.benchmarks import LETTERS
 from critic_r1_ext.verdict import answer_part, boxed_spans
+
+_PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
+@lru_cache(maxsize=1 << 16)  # references (answers, option texts) and short boxes repeat across items
+def normalize_answer(raw: str | None) -> str | None:
+    """``answers.normalize_answer``, with fast paths for a bare letter or plain number (the common boxes)."""
+    text = raw.strip() if isinstance(raw, str) else raw
+    if isinstance(text, str) and len(text) == 1 and text.isalpha():
+        return text.lower()
+    if isinstance(text, str) and _PLAIN_NUMBER.fullmatch(text):
+        value = round(float(text), 6)
+        return str(int(value)) if value.is_integer() else repr(value)
+    return _normalize_answer(raw)
+
 
 _LEADING_NUMBER = re.compile(r"^([-+]?(?:\d+\.?\d*|\.\d+))([a-z°%]*\^?\d?)$")
 _MANY_LETTERS = re.compile(r"^\(?[A-Z]\)?(?:\s*(?:,|and|&)\s*\(?[A-Z]\)?)+$")

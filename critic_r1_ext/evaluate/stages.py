@@ -7,6 +7,8 @@ skips ids already written and refuses to mix in results made with other settings
 from __future__ import annotations
 
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from critic_r1_ext.common.records import append_record, load_images, load_output
@@ -43,10 +45,15 @@ def chunks(items: list, size: int | None) -> list[list]:
 
 def prepare_images(items, where: str, min_side: int) -> tuple[list, list, list]:
     """(items kept, their decoded images, skip records) — an item with an image under ``min_side`` pixels
-    on a side is skipped as the authors' scripts do (counted and reported, never dropped silently)."""
+    on a side is skipped as the authors' scripts do (counted and reported, never dropped silently).
+
+    Images are decoded on a thread pool (Pillow decodes without holding the GIL)."""
+    with ThreadPoolExecutor(max_workers=min(32, os.cpu_count() or 1)) as pool:
+        all_decoded = list(
+            pool.map(lambda item: load_images(item.images, f"{where}: item {item.id}", Path.cwd()), items)
+        )
     kept, images, skipped = [], [], []
-    for item in items:
-        decoded = load_images(item.images, f"{where}: item {item.id}", Path.cwd())
+    for item, decoded in zip(items, all_decoded, strict=True):
         small = [f"{im.width}x{im.height}" for im in decoded if min(im.width, im.height) < min_side]
         if small:
             skipped.append({"id": item.id, "skipped": f"image {small[0]} smaller than {min_side} px"})

@@ -74,13 +74,20 @@ def test_bad_rows_and_sources_are_named(benchmark_dirs, tmp_path):
     with pytest.raises(FileNotFoundError, match="mmmu: data not found"):
         policy_items("mmmu", str(tmp_path / "nowhere"))
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "x", "question": "<image 2> ?", "options": "[]", "answer": "1", '
-                   '"question_type": "open", "image_1": null, "image_2": null}\n')
+    bad.write_text(
+        '{"id": "x", "question": "<image 2> ?", "options": "[]", "answer": "1", '
+        '"question_type": "open", "image_1": null, "image_2": null}\n'
+    )
     with pytest.raises(ValueError, match=r"mmmu: row 0: question refers to <image 2> but image_2 is empty"):
         policy_items("mmmu", str(bad))
 
 
 def test_every_benchmark_names_its_hub_dataset():
     assert {b.name for b in BENCHMARKS.values() if b.task == "policy"} == {
-        "mmmu", "mathvista", "mathvision", "mathverse", "mmstar"}
+        "mmmu",
+        "mathvista",
+        "mathvision",
+        "mathverse",
+        "mmstar",
+    }
     assert BENCHMARKS["mathverse"].config == "testmini" and BENCHMARKS["mmmu"].split == "validation"

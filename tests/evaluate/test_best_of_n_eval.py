@@ -25,9 +25,20 @@ def script(text, n, temperature):
 
 
 def args_for(**overrides):
-    values = {"model": "scripted", "best_of": len(ANSWERS), "bon_temperature": 1.0, "bon_top_p": 1.0,
-              "max_new_tokens": 16, "judge_prompt": "authors", "preset": ["paper", "ours"], "min_pixels": None,
-              "max_pixels": None, "resume": True, "items_per_call": 0, "min_image_side": 28}
+    values = {
+        "model": "scripted",
+        "best_of": len(ANSWERS),
+        "bon_temperature": 1.0,
+        "bon_top_p": 1.0,
+        "max_new_tokens": 16,
+        "judge_prompt": "authors",
+        "preset": ["paper", "ours"],
+        "min_pixels": None,
+        "max_pixels": None,
+        "resume": True,
+        "items_per_call": 0,
+        "min_image_side": 28,
+    }
     return argparse.Namespace(**{**values, **overrides})
 
 

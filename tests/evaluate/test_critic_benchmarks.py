@@ -18,16 +18,29 @@ def always_first(text, n, temperature):
 
 
 def args_for(**overrides):
-    values = {"model": "scripted", "max_new_tokens": 16, "judge_prompt": "authors", "orders": "one", "seed": 0,
-              "min_pixels": None, "max_pixels": None, "resume": True, "items_per_call": 0, "min_image_side": 28}
+    values = {
+        "model": "scripted",
+        "max_new_tokens": 16,
+        "judge_prompt": "authors",
+        "orders": "one",
+        "seed": 0,
+        "min_pixels": None,
+        "max_pixels": None,
+        "resume": True,
+        "items_per_call": 0,
+        "min_image_side": 28,
+    }
     return argparse.Namespace(**{**values, **overrides})
 
 
 def test_vl_rewardbench_groups_povid_rows_with_hallucination(benchmark_dirs):
     pairs, skipped = critic_pairs("vl_rewardbench", str(benchmark_dirs["vl_rewardbench"]), None)
     assert {p["id"]: p["subset"] for p in pairs} == {
-        "RLAIF-V_12": "hallucination", "hallucination_pair-345": "hallucination", "mathverse_3": "reasoning",
-        "wildvision-battle_9": "general"}
+        "RLAIF-V_12": "hallucination",
+        "hallucination_pair-345": "hallucination",
+        "mathverse_3": "reasoning",
+        "wildvision-battle_9": "general",
+    }
     assert skipped == {"no strict preference": 1}
 
 

@@ -28,9 +28,28 @@ def test_unknown_benchmarks_and_presets_are_refused(capsys):
 def test_tiny_model_end_to_end_then_resume_and_rescore(tiny_qwen_dir, benchmark_dirs, tmp_path, capsys):
     out = tmp_path / "run"
     names = ["mmmu", "vl_rewardbench"]
-    argv = ["--model", str(tiny_qwen_dir), "--backend", "hf", "--benchmarks", ",".join(names), "--output", str(out),
-            "--limit", "2", "--max-new-tokens", "4", "--best-of", "2", "--preset", "paper,ours",
-            "--min-pixels", "3136", "--max-pixels", "12544"]
+    argv = [
+        "--model",
+        str(tiny_qwen_dir),
+        "--backend",
+        "hf",
+        "--benchmarks",
+        ",".join(names),
+        "--output",
+        str(out),
+        "--limit",
+        "2",
+        "--max-new-tokens",
+        "4",
+        "--best-of",
+        "2",
+        "--preset",
+        "paper,ours",
+        "--min-pixels",
+        "3136",
+        "--max-pixels",
+        "12544",
+    ]
     argv += [arg for name in names for arg in ("--data", f"{name}={benchmark_dirs[name]}")]
     summary = main(argv)
     greedy = [json.loads(line) for line in (out / "mmmu.greedy.jsonl").read_text().splitlines()]
@@ -47,6 +66,17 @@ def test_tiny_model_end_to_end_then_resume_and_rescore(tiny_qwen_dir, benchmark_
     capsys.readouterr()
     assert main(argv) == summary
     assert "2 of 2 items already done" in capsys.readouterr().out
-    rescored = main(["--rescore", "--benchmarks", ",".join(names), "--output", str(out), "--best-of", "2",
-                     "--model", str(tiny_qwen_dir)])
+    rescored = main(
+        [
+            "--rescore",
+            "--benchmarks",
+            ",".join(names),
+            "--output",
+            str(out),
+            "--best-of",
+            "2",
+            "--model",
+            str(tiny_qwen_dir),
+        ]
+    )
     assert rescored == summary

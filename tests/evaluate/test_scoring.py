@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from critic_r1_ext.common.answers import normalize_answer
+from critic_r1_ext.evaluate import scoring
 from critic_r1_ext.evaluate.benchmarks import policy_items
 from critic_r1_ext.evaluate.scoring import choice_letter, extract, score
 
@@ -15,8 +17,11 @@ def boxed(content: str) -> str:
 @pytest.fixture(scope="module")
 def references(benchmark_dirs):
     """{(benchmark, id): Item.reference()} of the fixture rows."""
-    return {(name, item.id): item.reference() for name in ("mmmu", "mathvista", "mathvision", "mathverse", "mmstar")
-            for item in policy_items(name, str(benchmark_dirs[name]))}
+    return {
+        (name, item.id): item.reference()
+        for name in ("mmmu", "mathvista", "mathvision", "mathverse", "mmstar")
+        for item in policy_items(name, str(benchmark_dirs[name]))
+    }
 
 
 CASES = [
@@ -80,3 +85,30 @@ def test_several_letter_answers_need_exactly_that_set():
 def test_choice_letter_rejects_ambiguous_option_texts():
     assert choice_letter("5", ["5", "5", "6"]) is None
     assert choice_letter("Option b", ["x", "y"]) == "B"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "B",
+        "b",
+        " C ",
+        "x",
+        "12.500",
+        "-0.50",
+        "+3",
+        "007",
+        "1,5",
+        "1,000",
+        "12.",
+        "1e3",
+        "0.1234567",
+        "(A)",
+        "\\frac{1}{2}",
+        "",
+        " ",
+        None,
+    ],
+)
+def test_fast_normalisation_agrees_with_the_shared_one(raw):
+    assert scoring.normalize_answer(raw) == normalize_answer(raw)
