@@ -80,3 +80,53 @@ def test_tiny_model_end_to_end_then_resume_and_rescore(tiny_qwen_dir, benchmark_
         ]
     )
     assert rescored == summary
+
+
+class _RecordingLLM:
+    """Stands in for ``vllm.LLM`` (not installable without CUDA): records each ``generate`` call."""
+
+    def __init__(self):
+        self.calls = []
+
+    def generate(self, prompts, params, use_tqdm=False):
+        self.calls.append((prompts, params))
+        return [_Result(["<think>x</think> \\boxed{B}"] * params.n) for _ in prompts]
+
+
+class _Result:
+    def __init__(self, texts):
+        self.outputs = [type("Completion", (), {"text": text})() for text in texts]
+
+
+class _SamplingParams:
+    def __init__(self, n, temperature, top_p, max_tokens):
+        self.n, self.temperature, self.top_p, self.max_tokens = n, temperature, top_p, max_tokens
+
+
+def test_vllm_path_sends_a_whole_benchmark_in_one_generate_call(tiny_qwen_dir, benchmark_dirs, tmp_path, monkeypatch):
+    """The real VLLMBackend request construction (chat template, images at their markers) without vLLM itself."""
+    import sys
+    import types
+
+    from transformers import AutoProcessor
+
+    from critic_r1_ext.common.backends import VLLMBackend
+    from critic_r1_ext.evaluate.benchmarks import policy_items
+    from critic_r1_ext.evaluate.policy import run_greedy
+
+    monkeypatch.setitem(sys.modules, "vllm", types.SimpleNamespace(SamplingParams=_SamplingParams))
+    backend = VLLMBackend.__new__(VLLMBackend)
+    backend.processor, backend.llm, backend.pixel_bounds = (
+        AutoProcessor.from_pretrained(tiny_qwen_dir),
+        _RecordingLLM(),
+        {},
+    )
+    items = policy_items("mmmu", str(benchmark_dirs["mmmu"]))
+    args = parse_args(["--model", "m", "--output", str(tmp_path)])
+    run_greedy(lambda: backend, "mmmu", items, tmp_path / "mmmu.greedy.jsonl", args)
+    ((prompts, params),) = backend.llm.calls
+    assert len(prompts) == 2 and (params.n, params.temperature, params.max_tokens) == (1, 0.0, 2048)
+    assert [len(p["multi_modal_data"]["image"]) for p in prompts] == [3, 1]
+    first = prompts[0]["prompt"]
+    assert first.count("<|vision_start|>") == 3 and first.index("<|vision_start|>") > first.index("Which painting")
+    assert first.rstrip().endswith("<|im_start|>assistant") and "You are a helpful assistant." in first
