@@ -63,18 +63,24 @@ def _load_image(item, where: str, base_dir: Path) -> Image.Image:
         if item.get("image") is not None:
             item = item["image"]
         elif item.get("bytes") is not None:
-            return Image.open(io.BytesIO(item["bytes"])).convert("RGB")
+            return _rgb(Image.open(io.BytesIO(item["bytes"])))
         elif item.get("path"):
             item = item["path"]
         else:
             raise ValueError(f"{where}: image entry has none of bytes/path/image: keys {sorted(item)}")
     if isinstance(item, Image.Image):
-        return item.convert("RGB")
+        return _rgb(item)
     path = Path(item)
     path = path if path.is_absolute() else base_dir / path
     if not path.exists():
         raise FileNotFoundError(f"{where}: image not found: {path}")
-    return Image.open(path).convert("RGB")
+    return _rgb(Image.open(path))
+
+
+def _rgb(image: Image.Image) -> Image.Image:
+    """The image decoded, in RGB; an RGB file is not copied a second time."""
+    image.load()
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def load_output(path: str | Path) -> list[dict]:

@@ -4,7 +4,9 @@
 
 Rows: ``id``, ``images``, ``query``, ``response_1``, ``response_2``, ``label`` ("1" or "2": the
 better response) and optionally ``subset``. Every row is judged twice, greedy, with the training
-critic prompt: once as given and once with the responses swapped. Reported, overall and per subset:
+critic prompt: once as given and once with the responses swapped (``--judge-prompt authors`` and
+``--orders one`` give the authors' protocol instead: their evaluation prompt, one random order).
+Reported, overall and per subset:
 accuracy over all judgments (no verdict counts as wrong), swap consistency (both orders pick the
 same response), the rate of answering "1" among valid verdicts and the no-verdict rate. Output:
 one JSONL line per row (flushed; ``--resume`` skips ids already there) and a summary JSON.
@@ -15,13 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 from pathlib import Path
 
 from tqdm import tqdm
 
 from critic_r1_ext.common.backends import Request, add_backend_arguments, backend_from_args
-from critic_r1_ext.prompt import pairwise_prompt
 from critic_r1_ext.common.records import append_record, image_items, load_images, load_output, read_rows, row_id
+from critic_r1_ext.evaluate.judge_prompts import JUDGE_PROMPTS
 from critic_r1_ext.verdict import extract_verdict, normalize_verdict
 
 _SWAP = {"1": "2", "2": "1"}
@@ -29,16 +32,31 @@ COLUMNS = ("query", "response_1", "response_2", "label")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="critic-r1-eval-critic", description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="critic-r1-eval-critic",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     parser.add_argument("--model", required=True, help="checkpoint folder or hub id (HF format)")
     parser.add_argument("--data", required=True, help=".jsonl/.json/.parquet rows (see the module docstring)")
     parser.add_argument("--output", default="critic_eval.jsonl", help="per-row JSONL (default %(default)s)")
     parser.add_argument("--summary", help="summary JSON (default: OUTPUT with .summary.json)")
     parser.add_argument("--max-new-tokens", type=int, default=2048, help="per judgment")
-    parser.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True,
-                        help="skip row ids already in OUTPUT (--no-resume overwrites it)")
+    parser.add_argument(
+        "--resume",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="skip row ids already in OUTPUT (--no-resume overwrites it)",
+    )
     parser.add_argument("--limit", type=int, help="only the first LIMIT rows")
     parser.add_argument("--rows-per-batch", type=int, default=64, help="rows per generate call (2 prompts each)")
+    parser.add_argument("--judge-prompt", choices=sorted(JUDGE_PROMPTS), default="project")
+    parser.add_argument(
+        "--orders",
+        choices=["one", "both"],
+        default="both",
+        help="both: as given and swapped; one: one seeded random order per row",
+    )
     parser.add_argument("--seed", type=int, default=0)
     add_backend_arguments(parser)
     return parser.parse_args(argv)
@@ -62,38 +80,71 @@ def read_pairs(path: str, limit: int | None) -> list[dict]:
     return rows
 
 
-def judge_rows(backend, rows: list[dict], images: list, max_new_tokens: int) -> list[dict]:
-    """Both orders of every row in one generate call; one output record per row."""
+def orders_for(row_id_: str, orders: str, seed: int) -> list[str]:
+    """Which response is shown first in each judgment of a row: ``both`` -> ["1", "2"]; ``one`` -> one
+    order drawn from a generator seeded by ``seed`` and the row id (reproducible, as random as the
+    authors' unseeded draw)."""
+    if orders == "both":
+        return ["1", "2"]
+    if orders == "one":
+        return [random.Random(f"{seed}:{row_id_}").choice(["1", "2"])]
+    raise ValueError(f"orders must be 'one' or 'both', got {orders!r}")
+
+
+def judge_rows(
+    backend,
+    rows: list[dict],
+    images: list,
+    max_new_tokens: int,
+    judge_prompt: str = "project",
+    orders: str = "both",
+    seed: int = 0,
+) -> list[dict]:
+    """All judgments of all ``rows`` in one generate call; one output record per row.
+
+    ``judge_prompt`` names a prompt of ``judge_prompts.JUDGE_PROMPTS``; ``orders`` is ``both`` (every
+    row as given and swapped) or ``one`` (one seeded random order per row).
+    """
+    build = JUDGE_PROMPTS[judge_prompt]
+    plans = [orders_for(row["id"], orders, seed) for row in rows]
     requests = []
-    for row, imgs in zip(rows, images):
-        for first, second in (("response_1", "response_2"), ("response_2", "response_1")):
-            requests.append(Request(pairwise_prompt(row["query"], row[first], row[second], len(imgs)), imgs))
-    outputs = backend.generate(requests, n=1, temperature=0.0, top_p=1.0, max_new_tokens=max_new_tokens)
+    for row, imgs, firsts in zip(rows, images, plans, strict=True):
+        for first in firsts:
+            shown = (row["response_1"], row["response_2"]) if first == "1" else (row["response_2"], row["response_1"])
+            requests.append(Request(build(row["query"].strip(), shown[0].strip(), shown[1].strip(), len(imgs)), imgs))
+    outputs = iter(backend.generate(requests, n=1, temperature=0.0, top_p=1.0, max_new_tokens=max_new_tokens))
     records = []
-    for k, row in enumerate(rows):
-        texts = [outputs[2 * k][0], outputs[2 * k + 1][0]]
+    for row, firsts in zip(rows, plans, strict=True):
+        texts = [next(outputs)[0] for _ in firsts]
         verdicts = [extract_verdict(text)[0] for text in texts]
         verdicts = [v if v in _SWAP else None for v in verdicts]
-        # The response each order picked, in the row's own numbering ("1" = response_1).
-        picked = [verdicts[0], _SWAP.get(verdicts[1])]
-        records.append({
-            "id": row["id"], "subset": row["subset"], "label": row["label"],
-            "verdicts": verdicts, "picked": picked,
-            "correct": [p == row["label"] for p in picked],
-            "consistent": picked[0] is not None and picked[0] == picked[1],
-            "outputs": texts,
-        })
+        # The response each judgment picked, in the row's own numbering ("1" = response_1).
+        picked = [v if first == "1" else _SWAP.get(v) for v, first in zip(verdicts, firsts, strict=True)]
+        records.append(
+            {
+                "id": row["id"],
+                "subset": row["subset"],
+                "label": row["label"],
+                "first_shown": firsts,
+                "verdicts": verdicts,
+                "picked": picked,
+                "correct": [p == row["label"] for p in picked],
+                "consistent": picked[0] is not None and picked[0] == picked[-1] if len(picked) == 2 else None,
+                "outputs": texts,
+            }
+        )
     return records
 
 
 def metrics(records: list[dict]) -> dict:
-    """Accuracy, swap consistency, position-1 rate and no-verdict rate of a set of row records."""
+    """Accuracy, swap consistency (rows judged in both orders only), position-1 rate and no-verdict rate."""
     verdicts = [v for r in records for v in r["verdicts"]]
     valid = [v for v in verdicts if v is not None]
+    swapped = [r["consistent"] for r in records if r.get("consistent") is not None]
     return {
         "rows": len(records),
         "accuracy": sum(c for r in records for c in r["correct"]) / max(len(verdicts), 1),
-        "swap_consistency": sum(r["consistent"] for r in records) / max(len(records), 1),
+        "swap_consistency": sum(swapped) / len(swapped) if swapped else None,
         "position_1_rate": sum(v == "1" for v in valid) / len(valid) if valid else None,
         "no_verdict_rate": 1 - len(valid) / max(len(verdicts), 1),
     }
@@ -113,8 +164,11 @@ def print_summary(summary: dict) -> None:
     print("\n" + header + "\n" + "-" * len(header))
     for name, m in [*summary["subsets"].items(), ("overall", summary["overall"])]:
         pos1 = "n/a" if m["position_1_rate"] is None else f"{100 * m['position_1_rate']:.1f}%"
-        print(f"{name:<16} {m['rows']:>6} {100 * m['accuracy']:6.1f}% {100 * m['swap_consistency']:8.1f}% "
-              f"{pos1:>7} {100 * m['no_verdict_rate']:9.1f}%")
+        swap = "n/a" if m["swap_consistency"] is None else f"{100 * m['swap_consistency']:.1f}%"
+        print(
+            f"{name:<16} {m['rows']:>6} {100 * m['accuracy']:6.1f}% {swap:>9} "
+            f"{pos1:>7} {100 * m['no_verdict_rate']:9.1f}%"
+        )
     if "macro_accuracy" in summary:
         print(f"{'macro accuracy':<16} {'':>6} {100 * summary['macro_accuracy']:6.1f}%")
 
@@ -138,9 +192,13 @@ def main(argv=None) -> dict:
         with output.open("a") as handle, tqdm(total=len(pending), desc="eval-critic", unit="row") as bar:
             for start in range(0, len(pending), step):
                 batch = pending[start : start + step]
-                images = [load_images(row.get("images", row.get("image")), f"{args.data}: row {row['id']}", base)
-                          for row in batch]
-                for record in judge_rows(backend, batch, images, args.max_new_tokens):
+                images = [
+                    load_images(row.get("images", row.get("image")), f"{args.data}: row {row['id']}", base)
+                    for row in batch
+                ]
+                for record in judge_rows(
+                    backend, batch, images, args.max_new_tokens, args.judge_prompt, args.orders, args.seed
+                ):
                     append_record(handle, record)
                     bar.update()
     wanted = {row["id"] for row in rows}

@@ -9,8 +9,10 @@ or a JSON list) with, per row: ``id``, ``query``, ``response`` (two strings), ``
 ``response_1``, ``response_2``, ``label`` ("1"/"2"), ``images``, ``subset`` and ``source``.
 
 The subset follows the benchmark's three groups, read from the id prefix (the text before the first
-``_`` or ``-``): RLAIF/RLHF/POVID -> hallucination, MathVerse/MMMU -> reasoning, anything else
-(VLFeedback, WildVision) -> general. A ``.parquet`` OUTPUT keeps image bytes inline; a ``.jsonl``
+``_`` or ``-``): RLAIF/RLHF -> hallucination, and ids beginning ``hallucination_pair-`` are the
+POVID rows (hallucination too); MathVerse/MMMU -> reasoning; anything else (VLFeedback,
+WildVision) -> general. The benchmark's authors report overall accuracy (over all rows) and macro
+accuracy (the mean of the three groups' accuracies). A ``.parquet`` OUTPUT keeps image bytes inline; a ``.jsonl``
 OUTPUT writes them as files next to it (``OUTPUT_images/``). Rows without a strict preference
 (equal ranks) or with other than two responses are skipped, counted and reported.
 """
@@ -24,12 +26,14 @@ from pathlib import Path
 
 from critic_r1_ext.common.records import image_items, read_rows, row_id
 
-SUBSETS = {"rlaif": "hallucination", "rlhf": "hallucination", "povid": "hallucination",
-           "mathverse": "reasoning", "mmmu": "reasoning"}
+SUBSETS = {"rlaif": "hallucination", "rlhf": "hallucination", "mathverse": "reasoning", "mmmu": "reasoning"}
+POVID_PREFIX = "hallucination_pair-"  # the POVID rows of the hallucination group
 
 
 def subset_of(item_id: str) -> tuple[str, str]:
     """(subset, source) of a VL-RewardBench id, e.g. ``"RLAIF-V_12"`` -> ("hallucination", "rlaif")."""
+    if item_id.lower().startswith(POVID_PREFIX):
+        return "hallucination", "povid"
     source = re.split(r"[_-]", item_id, maxsplit=1)[0].lower()
     return SUBSETS.get(source, "general"), source
 
@@ -43,9 +47,16 @@ def convert_row(row: dict, position: int) -> dict | None:
     if len(responses) != 2 or len(ranking) != 2 or ranking[0] == ranking[1]:
         return None
     subset, source = subset_of(rid)
-    return {"id": rid, "query": row["query"], "response_1": responses[0], "response_2": responses[1],
-            "label": "1" if ranking[0] < ranking[1] else "2", "images": image_items(row.get("image")),
-            "subset": subset, "source": source}
+    return {
+        "id": rid,
+        "query": row["query"],
+        "response_1": responses[0],
+        "response_2": responses[1],
+        "label": "1" if ranking[0] < ranking[1] else "2",
+        "images": image_items(row.get("image")),
+        "subset": subset,
+        "source": source,
+    }
 
 
 def _image_file(image, folder: Path, name: str) -> str:
@@ -89,13 +100,17 @@ def convert(source: str | Path, output: str | Path) -> dict:
 
 
 def main(argv=None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     parser.add_argument("input", help="VL-RewardBench file (.parquet, .jsonl or .json)")
     parser.add_argument("output", help="eval_critic rows (.parquet or .jsonl)")
     args = parser.parse_args(argv)
     counts = convert(args.input, args.output)
-    print(f"{args.output}: {counts['written']} rows written, {counts['skipped_no_strict_preference']} skipped "
-          "(no strict preference between two responses)")
+    print(
+        f"{args.output}: {counts['written']} rows written, {counts['skipped_no_strict_preference']} skipped "
+        "(no strict preference between two responses)"
+    )
     return counts
 
 

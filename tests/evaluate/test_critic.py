@@ -14,8 +14,18 @@ def test_tiny_model_end_to_end_then_resume(tiny_qwen_dir, vl_rewardbench_file, t
     data = tmp_path / "pairs.parquet"
     bench_convert.convert(vl_rewardbench_file, data)
     out = tmp_path / "eval.jsonl"
-    argv = ["--model", str(tiny_qwen_dir), "--data", str(data), "--output", str(out), "--backend", "hf",
-            "--max-new-tokens", "8"]
+    argv = [
+        "--model",
+        str(tiny_qwen_dir),
+        "--data",
+        str(data),
+        "--output",
+        str(out),
+        "--backend",
+        "hf",
+        "--max-new-tokens",
+        "8",
+    ]
     summary = eval_critic.main(argv)
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in records] == ["RLAIF-V_12", "mathverse_3"]
@@ -30,8 +40,12 @@ def test_tiny_model_end_to_end_then_resume(tiny_qwen_dir, vl_rewardbench_file, t
 def test_metrics_count_swap_consistency_and_position_bias():
     def record(label, verdicts):
         picked = [verdicts[0], {"1": "2", "2": "1"}.get(verdicts[1])]
-        return {"subset": "s", "verdicts": verdicts, "correct": [p == label for p in picked],
-                "consistent": picked[0] is not None and picked[0] == picked[1]}
+        return {
+            "subset": "s",
+            "verdicts": verdicts,
+            "correct": [p == label for p in picked],
+            "consistent": picked[0] is not None and picked[0] == picked[1],
+        }
 
     records = [record("1", ["1", "2"]), record("1", ["1", "1"]), record("2", [None, "1"])]
     m = eval_critic.metrics(records)

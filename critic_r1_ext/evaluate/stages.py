@@ -1,0 +1,68 @@
+"""What every evaluation stage shares: resumable result files, image preparation, chunks.
+
+A stage writes one JSONL line per item (flushed), each with the settings that shaped it; a rerun
+skips ids already written and refuses to mix in results made with other settings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from critic_r1_ext.common.records import append_record, load_images, load_output
+
+
+def pending(path: Path, ids: list[str], settings: dict, resume: bool) -> tuple[list[str], int]:
+    """Ids still to do and how many are already in ``path``; an output made with other settings is refused."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not resume:
+        path.write_text("")
+    existing = load_output(path)
+    wanted = json.dumps(settings, sort_keys=True)
+    other = {json.dumps(r.get("settings"), sort_keys=True) for r in existing} - {wanted}
+    if other:
+        raise SystemExit(
+            f"{path} holds results made with other settings ({sorted(other)[0]}, now {wanted}); "
+            "pass --no-resume to overwrite it or choose another --output"
+        )
+    done = {r["id"] for r in existing}
+    return [i for i in ids if i not in done], len(done & set(ids))
+
+
+def write(path: Path, records: list[dict]) -> None:
+    with path.open("a") as handle:
+        for record in records:
+            append_record(handle, record)
+
+
+def chunks(items: list, size: int | None) -> list[list]:
+    """``items`` in chunks of ``size`` (all at once when ``size`` is 0 or None)."""
+    size = size or len(items) or 1
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def prepare_images(items, where: str, min_side: int) -> tuple[list, list, list]:
+    """(items kept, their decoded images, skip records) — an item with an image under ``min_side`` pixels
+    on a side is skipped as the authors' scripts do (counted and reported, never dropped silently).
+
+    Images are decoded on a thread pool (Pillow decodes without holding the GIL)."""
+    with ThreadPoolExecutor(max_workers=min(32, os.cpu_count() or 1)) as pool:
+        all_decoded = list(
+            pool.map(lambda item: load_images(item.images, f"{where}: item {item.id}", Path.cwd()), items)
+        )
+    kept, images, skipped = [], [], []
+    for item, decoded in zip(items, all_decoded, strict=True):
+        small = [f"{im.width}x{im.height}" for im in decoded if min(im.width, im.height) < min_side]
+        if small:
+            skipped.append({"id": item.id, "skipped": f"image {small[0]} smaller than {min_side} px"})
+        else:
+            kept.append(item)
+            images.append(decoded)
+    return kept, images, skipped
+
+
+def read(path: Path) -> list[dict]:
+    """The records of a stage file (none when it does not exist)."""
+    return load_output(path)

@@ -1,0 +1,132 @@
+"""The one evaluation command end to end on the tiny model (HF backend): files, resume, summary, rescore."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from critic_r1_ext.evaluate.__main__ import main, parse_args
+from critic_r1_ext.evaluate.benchmarks import BENCHMARKS
+
+
+def test_help_lists_every_benchmark(capsys):
+    with pytest.raises(SystemExit):
+        parse_args(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert all(f"{name} (" in text for name in BENCHMARKS)
+
+
+def test_unknown_benchmarks_and_presets_are_refused(capsys):
+    with pytest.raises(SystemExit):
+        parse_args(["--model", "m", "--output", "o", "--benchmarks", "mmmu,chartqa"])
+    assert "unknown benchmark(s) ['chartqa']" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parse_args(["--model", "m", "--output", "o", "--preset", "best"])
+
+
+def test_tiny_model_end_to_end_then_resume_and_rescore(tiny_qwen_dir, benchmark_dirs, tmp_path, capsys):
+    out = tmp_path / "run"
+    names = ["mmmu", "vl_rewardbench"]
+    argv = [
+        "--model",
+        str(tiny_qwen_dir),
+        "--backend",
+        "hf",
+        "--benchmarks",
+        ",".join(names),
+        "--output",
+        str(out),
+        "--limit",
+        "2",
+        "--max-new-tokens",
+        "4",
+        "--best-of",
+        "2",
+        "--preset",
+        "paper,ours",
+        "--min-pixels",
+        "3136",
+        "--max-pixels",
+        "12544",
+    ]
+    argv += [arg for name in names for arg in ("--data", f"{name}={benchmark_dirs[name]}")]
+    summary = main(argv)
+    greedy = [json.loads(line) for line in (out / "mmmu.greedy.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in greedy] == ["validation_Art_1", "validation_Math_2"]
+    assert all({"prompt_id", "output", "extracted", "correct", "reference"} <= set(r) for r in greedy)
+    bon = [json.loads(line) for line in (out / "mmmu.best_of_2.jsonl").read_text().splitlines()]
+    assert all(len(r["candidates"]) == 2 and set(r["presets"]) == {"paper", "ours"} for r in bon)
+    assert summary["benchmarks"]["mmmu"]["greedy"]["items"] == 2
+    assert summary["benchmarks"]["mmmu"]["paper"] == {"base": 53.1, "r1": 57.0, "r1_best_of_128": 66.2}
+    assert summary["benchmarks"]["mmmu"]["best_of_n"]["judge_calls_per_item_paper"] == 1
+    assert summary["benchmarks"]["vl_rewardbench"]["critic"]["overall"]["rows"] == 2
+    markdown = (out / "summary.md").read_text()
+    assert "| mmmu | 2 (+0 skipped) |" in markdown and "| 53.1 | 57.0 | 66.2 |" in markdown
+    capsys.readouterr()
+    assert main(argv) == summary
+    assert "2 of 2 items already done" in capsys.readouterr().out
+    rescored = main(
+        [
+            "--rescore",
+            "--benchmarks",
+            ",".join(names),
+            "--output",
+            str(out),
+            "--best-of",
+            "2",
+            "--model",
+            str(tiny_qwen_dir),
+        ]
+    )
+    assert rescored == summary
+
+
+class _RecordingLLM:
+    """Stands in for ``vllm.LLM`` (not installable without CUDA): records each ``generate`` call."""
+
+    def __init__(self):
+        self.calls = []
+
+    def generate(self, prompts, params, use_tqdm=False):
+        self.calls.append((prompts, params))
+        return [_Result(["<think>x</think> \\boxed{B}"] * params.n) for _ in prompts]
+
+
+class _Result:
+    def __init__(self, texts):
+        self.outputs = [type("Completion", (), {"text": text})() for text in texts]
+
+
+class _SamplingParams:
+    def __init__(self, n, temperature, top_p, max_tokens):
+        self.n, self.temperature, self.top_p, self.max_tokens = n, temperature, top_p, max_tokens
+
+
+def test_vllm_path_sends_a_whole_benchmark_in_one_generate_call(tiny_qwen_dir, benchmark_dirs, tmp_path, monkeypatch):
+    """The real VLLMBackend request construction (chat template, images at their markers) without vLLM itself."""
+    import sys
+    import types
+
+    from transformers import AutoProcessor
+
+    from critic_r1_ext.common.backends import VLLMBackend
+    from critic_r1_ext.evaluate.benchmarks import policy_items
+    from critic_r1_ext.evaluate.policy import run_greedy
+
+    monkeypatch.setitem(sys.modules, "vllm", types.SimpleNamespace(SamplingParams=_SamplingParams))
+    backend = VLLMBackend.__new__(VLLMBackend)
+    backend.processor, backend.llm, backend.pixel_bounds = (
+        AutoProcessor.from_pretrained(tiny_qwen_dir),
+        _RecordingLLM(),
+        {},
+    )
+    items = policy_items("mmmu", str(benchmark_dirs["mmmu"]))
+    args = parse_args(["--model", "m", "--output", str(tmp_path)])
+    run_greedy(lambda: backend, "mmmu", items, tmp_path / "mmmu.greedy.jsonl", args)
+    ((prompts, params),) = backend.llm.calls
+    assert len(prompts) == 2 and (params.n, params.temperature, params.max_tokens) == (1, 0.0, 2048)
+    assert [len(p["multi_modal_data"]["image"]) for p in prompts] == [3, 1]
+    first = prompts[0]["prompt"]
+    assert first.count("<|vision_start|>") == 3 and first.index("<|vision_start|>") > first.index("Which painting")
+    assert first.rstrip().endswith("<|im_start|>assistant") and "You are a helpful assistant." in first
