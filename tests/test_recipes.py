@@ -13,11 +13,13 @@ import pytest
 from conftest import compose_verl_config
 from omegaconf import OmegaConf
 
+from critic_r1_ext.dataset import DATA_KEYS
+
 REPO = Path(__file__).resolve().parents[1]
 RECIPE_DIR = REPO / "critic_r1_ext" / "hydra_configs" / "recipe"
 RECIPES = ["critic_r1", "critic_r1_plus"]
 # Keys our own dataset adapter reads from ``data`` (checked in test_dataset.py), not verl.
-OUR_DATA_KEYS = {"data.swap_prob", "data.allow_tie", "data.min_pixels", "data.max_pixels"}
+OUR_DATA_KEYS = {f"data.{key}" for key in DATA_KEYS}
 # Keys verl reads that its YAML does not declare (RewardConfig reads reward_kwargs in get_custom_reward_fn).
 VERL_KEYS_NOT_IN_YAML_PREFIXES = ("reward.custom_reward_function.reward_kwargs.",)
 
