@@ -30,7 +30,7 @@ from tqdm import tqdm
 from data_prep.errors import DataPrepError
 from data_prep.images import ImageError
 from data_prep.inputs import InputRow, InputSource, open_input
-from data_prep.length import AUTHORS_MAX_PROMPT_CHARS, RECIPE_MAX_PROMPT_TOKENS, PromptLength
+from data_prep.length import AUTHORS_MAX_PROMPT_CHARS, RECIPE_MAX_PROMPT_TOKENS, RECIPE_MIN_PIXELS, PromptLength
 from data_prep.outdir import LockedOutDir
 from data_prep.report import Report
 from data_prep.writer import AtomicParquetWriter, atomic_write_text
@@ -83,6 +83,9 @@ def common_parser(description: str) -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the val split and of position balancing")
     parser.add_argument("--max-pixels", type=int, default=PAPER_MAX_PIXELS, help="larger images are downscaled to this")
+    parser.add_argument(
+        "--min-pixels", type=int, default=RECIPE_MIN_PIXELS, help="data.min_pixels, for image token counts"
+    )
     parser.add_argument("--max-skip-frac", type=float, default=0.01, help="exit 2 when more bad rows than this share")
     parser.add_argument("--keep-ties", action="store_true", help="keep 'tie' labels (train with data.allow_tie=true)")
     parser.add_argument("--batch-size", type=int, default=256, help="rows per read batch and per parquet row group")
@@ -218,7 +221,7 @@ def _run_locked(converter: Converter, args, source: InputSource, splitter: Split
     """
     args.data_source_prefix = args.data_source_prefix or converter.data_source_prefix or source.name
     report = Report(converter.name, args.input, _options(args))
-    length = PromptLength(args.processor, args.max_pixels) if args.max_prompt_chars or args.processor else None
+    length = PromptLength(args.processor, args.max_pixels, args.min_pixels) if args.max_prompt_chars or args.processor else None
     report.length_rules(
         args.max_prompt_chars, args.max_prompt_tokens, length and length.source, bool(length and length.tokenizer)
     )
