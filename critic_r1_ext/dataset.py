@@ -93,20 +93,11 @@ class CriticPairDataset(RLHFDataset):
         return super().maybe_filter_out_long_prompts(dataframe)
 
     def _check_images(self, dataframe) -> None:
-        """Raise naming the first critic row with no image in ``data.image_key`` nor ``image`` (Arrow, no decoding)."""
-        names = set(dataframe.column_names)
-        if self.prompt_key in names or "question" not in names:
-            return
-        columns = [c for c in (self.image_key, IMAGE_COLUMN) if c in names]
-        table = dataframe.select_columns(columns).with_format("arrow")[:] if columns else None
-        has_image = pa.chunked_array([pa.array([False] * len(dataframe))])
-        for column in columns:
-            has_image = pc.or_(has_image, _non_empty(table.column(column)))
-        missing = pc.indices_nonzero(pc.invert(has_image))
-        if len(missing):
-            first = missing[0].as_py()
+        """Raise naming the first critic row with no image in ``data.image_key`` nor ``image``."""
+        missing = rows_without_image(dataframe, self.image_key, self.prompt_key)
+        if missing:
             raise ValueError(
-                f"row {_row_id(dataframe[first])}: no image in '{self.image_key}' or '{IMAGE_COLUMN}' "
+                f"row {_row_id(dataframe[missing[0]])}: no image in '{self.image_key}' or '{IMAGE_COLUMN}' "
                 f"({len(missing)} of {len(dataframe)} rows); a critic row needs its picture, "
                 "or set data.allow_text_only=true to train on text-only rows"
             )
@@ -192,6 +183,19 @@ def _file_list(files) -> list[str]:
     if not files:
         return []
     return [str(files)] if isinstance(files, str) else [str(f) for f in files]
+
+
+def rows_without_image(dataframe, image_key: str, prompt_key: str = "prompt") -> list[int]:
+    """Positions of critic rows (not verl rows) with no image in ``image_key`` nor ``image`` (Arrow, no decoding)."""
+    names = set(dataframe.column_names)
+    if prompt_key in names or "question" not in names:
+        return []
+    columns = [c for c in (image_key, IMAGE_COLUMN) if c in names]
+    table = dataframe.select_columns(columns).with_format("arrow")[:] if columns else None
+    has_image = pa.chunked_array([pa.array([False] * len(dataframe))])
+    for column in columns:
+        has_image = pc.or_(has_image, _non_empty(table.column(column)))
+    return pc.indices_nonzero(pc.invert(has_image)).to_pylist()
 
 
 def _non_empty(column: pa.ChunkedArray) -> pa.ChunkedArray:
