@@ -221,7 +221,11 @@ def _run_locked(converter: Converter, args, source: InputSource, splitter: Split
     """
     args.data_source_prefix = args.data_source_prefix or converter.data_source_prefix or source.name
     report = Report(converter.name, args.input, _options(args))
-    length = PromptLength(args.processor, args.max_pixels, args.min_pixels) if args.max_prompt_chars or args.processor else None
+    length = (
+        PromptLength(args.processor, args.max_pixels, args.min_pixels)
+        if args.max_prompt_chars or args.processor
+        else None
+    )
     report.length_rules(
         args.max_prompt_chars, args.max_prompt_tokens, length and length.source, bool(length and length.tokenizer)
     )

@@ -239,16 +239,19 @@ def test_an_image_column_holding_a_list_gives_every_image(tmp_path, tiny_tokeniz
 
 
 @pytest.mark.parametrize("filter_overlong", ["true", "false"])
-def test_a_critic_row_without_any_image_is_an_error_naming_it(tmp_path, tiny_tokenizer, tiny_processor, filter_overlong):
+def test_a_critic_row_without_any_image_is_an_error_naming_it(
+    tmp_path, tiny_tokenizer, tiny_processor, filter_overlong
+):
     rows = pairwise_rows(4)
     rows[2]["images"] = []
-    with pytest.raises(ValueError, match=r"row row-2: no image in 'images' or 'image' \(1 of 4 rows\).*allow_text_only"):
+    message = r"row row-2: no image in 'images' or 'image' \(1 of 4 rows\).*allow_text_only"
+    with pytest.raises(ValueError, match=message):
         build(tmp_path, rows, tiny_tokenizer, tiny_processor, f"data.filter_overlong_prompts={filter_overlong}")
 
 
 def test_a_released_row_without_image_is_an_error(tmp_path, tiny_tokenizer, tiny_processor):
-    rows = [{"question": "Which response is better?\n[Response 1] a\n[Response 2] b", "answer": "2", "image": None,
-             "id": "r7"}]
+    question = "Which response is better?\n[Response 1] a\n[Response 2] b"
+    rows = [{"question": question, "answer": "2", "image": None, "id": "r7"}]
     with pytest.raises(ValueError, match="row r7: no image"):
         build(tmp_path, rows, tiny_tokenizer, tiny_processor)
 
