@@ -3,14 +3,18 @@
 Selected by the recipe with ``data.custom_cls``; verl's ``create_rl_dataset`` builds it and the
 AgentLoop workers reload it. Three row shapes are accepted:
 
-* **pairwise** (what ``data_prep`` writes): ``question``, ``response_1``, ``response_2``, ``label``
-  ("1", "2" or "tie"), ``images``; the prompt is rendered here (replacing any stored ``prompt``,
+* **pairwise** (what ``data_prep`` writes, and ``data_prep.pairwise``'s raw input): ``question``,
+  ``response_1``, ``response_2``, ``label`` ("1", "2" or "tie"), and the picture(s) in ``images``
+  (``data.image_key``) or ``image``; the prompt is rendered here (replacing any stored ``prompt``,
   which stays there for stock ``RLHFDataset`` users), and with probability
   ``data.swap_prob`` the responses trade places (the label follows). The draw is a pure function of
   ``(data.seed, row id, epoch)``, so a run is reproducible and each epoch sees fresh positions;
 * **released** (``lmms-lab/LLaVA-Critic-GRPO-dataset``): ``question`` already holds the whole critic
   prompt, ``answer`` the label, ``image`` or ``images`` the picture(s);
 * **verl** (``prompt`` present): passed through unchanged.
+
+A critic row without any image is an error naming the row (raised when the files are loaded, before
+verl's length filter could swallow it), unless ``data.allow_text_only=true``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import logging
 import random
 from collections import Counter
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from PIL import Image
 from torch.utils.data import get_worker_info
 from verl.utils.dataset.rl_dataset import RLHFDataset
@@ -32,6 +38,9 @@ logger = logging.getLogger(__name__)
 PAIRWISE_COLUMNS = ("question", "response_1", "response_2", "label")
 RELEASED_DATA_SOURCE = "lmms-lab/LLaVA-Critic-GRPO-dataset"
 PAIRWISE_DATA_SOURCE = "critic_r1/pairwise"
+# The data.* keys this adapter reads (documented in the README beside the recipe keys).
+DATA_KEYS = ("swap_prob", "allow_tie", "allow_text_only", "min_pixels", "max_pixels")
+IMAGE_COLUMN = "image"  # data_prep.pairwise's raw input layout and the released set's column
 _SWAPPED_LABEL = {"1": "2", "2": "1", "tie": "tie"}
 
 
@@ -48,6 +57,7 @@ class CriticPairDataset(RLHFDataset):
         if not 0.0 <= self.swap_prob <= 1.0:
             raise ValueError(f"data.swap_prob must be in [0, 1], got {self.swap_prob}")
         self.allow_tie = bool(config.get("allow_tie", False))
+        self.allow_text_only = bool(config.get("allow_text_only", False))
         self.pixel_bounds = {k: int(config[k]) for k in ("min_pixels", "max_pixels") if config.get(k)}
         self._visits: Counter = Counter()
         self._epoch = 0
@@ -76,9 +86,26 @@ class CriticPairDataset(RLHFDataset):
     def load_state_dict(self, state: dict) -> None:
         self._visits = Counter(state.get("visits", {}))
 
+    def maybe_filter_out_long_prompts(self, dataframe=None):
+        """Fail on critic rows without an image before verl's length filter, which drops rows that raise."""
+        if not self.allow_text_only:
+            self._check_images(dataframe)
+        return super().maybe_filter_out_long_prompts(dataframe)
+
+    def _check_images(self, dataframe) -> None:
+        """Raise naming the first critic row with no image in ``data.image_key`` nor ``image``."""
+        missing = rows_without_image(dataframe, self.image_key, self.prompt_key)
+        if missing:
+            raise ValueError(
+                f"row {_row_id(dataframe[missing[0]])}: no image in '{self.image_key}' or '{IMAGE_COLUMN}' "
+                f"({len(missing)} of {len(dataframe)} rows); a critic row needs its picture, "
+                "or set data.allow_text_only=true to train on text-only rows"
+            )
+
     def _build_messages(self, example: dict, key: str):
         """Render critic rows into verl's row shape in place, bound image sizes, then let verl place the images."""
         if key == self.prompt_key and (key not in example or _is_pairwise(example)):
+            self._take_image_column(example)
             self._render(example)
         if self.pixel_bounds and example.get(self.image_key):
             example[self.image_key] = [self._bounded(image) for image in example[self.image_key]]
@@ -98,8 +125,19 @@ class CriticPairDataset(RLHFDataset):
             return {**self.pixel_bounds, "image": image.convert("RGB")}
         return image
 
+    def _take_image_column(self, example: dict) -> None:
+        """Move an ``image`` column (one image or a list) into ``data.image_key`` when that holds none."""
+        image = example.pop(IMAGE_COLUMN, None) if self.image_key != IMAGE_COLUMN else None
+        if not example.get(self.image_key) and image is not None:
+            example[self.image_key] = list(image) if isinstance(image, list | tuple) else [image]
+
     def _render(self, example: dict) -> None:
         row_id = _row_id(example)
+        if not example.get(self.image_key) and not self.allow_text_only:
+            raise ValueError(
+                f"row {row_id}: no image in '{self.image_key}' or '{IMAGE_COLUMN}'; a critic row needs its picture, "
+                "or set data.allow_text_only=true to train on text-only rows"
+            )
         if _is_pairwise(example):
             self._render_pairwise(example, row_id)
         elif example.get("question") is not None and example.get("answer") is not None:
@@ -128,8 +166,6 @@ class CriticPairDataset(RLHFDataset):
         self._finish(example, text, label, PAIRWISE_DATA_SOURCE, row_id, swapped=swapped)
 
     def _render_released(self, example: dict, row_id: str) -> None:
-        if self.image_key not in example and example.get("image") is not None:
-            example[self.image_key] = [example.pop("image")]
         label = str(example.pop("answer")).strip()
         self._finish(example, with_suffix(example.pop("question")), label, RELEASED_DATA_SOURCE, row_id)
 
@@ -147,6 +183,26 @@ def _file_list(files) -> list[str]:
     if not files:
         return []
     return [str(files)] if isinstance(files, str) else [str(f) for f in files]
+
+
+def rows_without_image(dataframe, image_key: str, prompt_key: str = "prompt") -> list[int]:
+    """Positions of critic rows (not verl rows) with no image in ``image_key`` nor ``image`` (Arrow, no decoding)."""
+    names = set(dataframe.column_names)
+    if prompt_key in names or "question" not in names:
+        return []
+    columns = [c for c in (image_key, IMAGE_COLUMN) if c in names]
+    table = dataframe.select_columns(columns).with_format("arrow")[:] if columns else None
+    has_image = pa.chunked_array([pa.array([False] * len(dataframe))])
+    for column in columns:
+        has_image = pc.or_(has_image, _non_empty(table.column(column)))
+    return pc.indices_nonzero(pc.invert(has_image)).to_pylist()
+
+
+def _non_empty(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Per row: does the column hold an image (a non-null value; for a list column, a non-empty list)?"""
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+        return pc.fill_null(pc.greater(pc.list_value_length(column), 0), False)
+    return pc.is_valid(column)
 
 
 def _is_pairwise(example: dict) -> bool:

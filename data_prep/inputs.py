@@ -12,20 +12,26 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
+from data_prep.errors import DataPrepError
+
 SUFFIXES = (".parquet", ".jsonl", ".json")
+# Extensions that mark a path as a local file even when it does not exist (never a hub dataset id).
+_FILE_EXTENSIONS = frozenset({*SUFFIXES, ".csv", ".tsv", ".arrow", ".txt", ".gz", ".zip", ".tar", ".zst", ".bz2"})
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 
 @dataclass
 class InputRow:
-    """One input row: ``data`` is the row's fields, or ``None`` with ``error`` set when it could not be read."""
+    """One input row: ``data`` is the row's fields, or ``None`` with ``error`` and the report's skip ``reason``."""
 
     ref: str
     data: dict | None
     error: str | None = None
     base_dir: Path | None = None
+    reason: str = "unreadable_row"
 
 
 @dataclass
@@ -45,7 +51,7 @@ class InputSource:
         total = 0
         for path in self.files:
             if path.suffix == ".parquet":
-                total += pq.ParquetFile(path).metadata.num_rows
+                total += _parquet_file(path).metadata.num_rows
             else:
                 with path.open("rb") as handle:
                     total += sum(1 for line in handle if line.strip())
@@ -65,28 +71,63 @@ class InputSource:
 
 
 def open_input(spec: str, hub_config: str | None = None, hub_split: str = "train") -> InputSource:
-    """Resolve ``spec``: an existing file or folder wins; otherwise ``owner/name`` is a hub dataset id."""
+    """Resolve ``spec``: an existing file or folder wins; a path that looks local is never a hub dataset id.
+
+    Every local parquet file's footer is read here, so a truncated or empty file stops the run before
+    any work, with its name.
+    """
     path = Path(spec)
     if path.is_file():
         if path.suffix not in SUFFIXES:
-            raise ValueError(f"{spec}: unsupported file type {path.suffix!r}; expected one of {SUFFIXES}")
-        return InputSource(name=path.stem, files=[path])
-    if path.is_dir():
+            raise DataPrepError(f"{spec}: unsupported file type {path.suffix!r}; expected one of {SUFFIXES}")
+        files = [path]
+    elif path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
         if not files:
-            raise ValueError(f"{spec}: folder has no {'/'.join(SUFFIXES)} files")
-        return InputSource(name=path.resolve().name, files=files)
-    if _HUB_ID.match(spec):
+            raise DataPrepError(f"{spec}: folder has no {'/'.join(SUFFIXES)} files")
+    elif looks_local(spec):
+        raise DataPrepError(f"{spec}: no such file or folder")
+    elif _HUB_ID.match(spec):
         return InputSource(name=spec.split("/")[1], files=[], hub_id=spec, hub_config=hub_config, hub_split=hub_split)
-    raise FileNotFoundError(f"{spec}: no such file or folder, and not a hub dataset id (owner/name)")
+    else:
+        raise DataPrepError(f"{spec}: no such file or folder, and not a hub dataset id (owner/name)")
+    for file in files:
+        if file.suffix == ".parquet":
+            _parquet_file(file)
+    return InputSource(name=path.stem if path.is_file() else path.resolve().name, files=files)
+
+
+def looks_local(spec: str) -> bool:
+    """A file extension, a leading ``.`` or ``/``, or an existing parent folder: a local path, not a hub id."""
+    path = Path(spec)
+    if spec.startswith((".", "/", "~")) or path.suffix.lower() in _FILE_EXTENSIONS:
+        return True
+    return path.parent != Path(".") and path.parent.is_dir()
+
+
+def _parquet_file(path: Path) -> pq.ParquetFile:
+    """The open parquet file, or a one-line error naming it (empty, truncated, not parquet)."""
+    if path.stat().st_size == 0:
+        raise DataPrepError(f"{path}: empty file (0 bytes), not a parquet file")
+    try:
+        # Buffered column-chunk reads: memory follows the batch, not the (possibly huge) row group.
+        return pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
+    except (pa.ArrowException, OSError) as err:
+        raise DataPrepError(f"{path}: not a readable parquet file, truncated or corrupt ({err})") from None
 
 
 def _parquet_rows(path: Path, columns: list[str], batch_size: int) -> Iterator[InputRow]:
-    # Buffered column-chunk reads: memory follows the batch, not the (possibly huge) row group.
-    parquet = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
+    parquet = _parquet_file(path)
     present = [c for c in columns if c in parquet.schema_arrow.names]
     position = 0
-    for batch in parquet.iter_batches(batch_size=batch_size, columns=present):
+    batches = parquet.iter_batches(batch_size=batch_size, columns=present)
+    while True:
+        try:
+            batch = next(batches, None)
+        except (pa.ArrowException, OSError) as err:
+            raise DataPrepError(f"{path}: corrupt data after row {position} ({err})") from None
+        if batch is None:
+            return
         for data in batch.to_pylist():
             yield InputRow(ref=str(position), data=data, base_dir=path.parent)
             position += 1
@@ -94,17 +135,21 @@ def _parquet_rows(path: Path, columns: list[str], batch_size: int) -> Iterator[I
 
 def _jsonl_rows(path: Path, columns: list[str], batch_size: int) -> Iterator[InputRow]:
     wanted = set(columns)
-    with path.open("r", encoding="utf-8", errors="replace") as handle:
-        first = handle.read(1)
-        if first == "[":
-            raise ValueError(f"{path}: a JSON array, not JSON Lines; write one JSON object per line")
+    with path.open("rb") as handle:
+        if handle.read(1) == b"[":
+            raise DataPrepError(f"{path}: a JSON array, not JSON Lines; write one JSON object per line")
         handle.seek(0)
         position = 0
-        for line in handle:
-            if not line.strip():
+        for raw in handle:
+            if not raw.strip():
                 continue
             ref = str(position)
             position += 1
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                yield InputRow(ref=ref, data=None, error=f"not UTF-8 at byte {err.start}", reason="bad_utf8")
+                continue
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as err:
@@ -127,6 +172,6 @@ def _hub_rows(hub_id: str, config: str | None, split: str, columns: list[str], b
     position = 0
     for batch in stream.iter(batch_size=batch_size):
         keys = list(batch)
-        for values in zip(*(batch[k] for k in keys)):
-            yield InputRow(ref=f"{split}:{position}", data=dict(zip(keys, values)))
+        for values in zip(*(batch[k] for k in keys), strict=True):
+            yield InputRow(ref=f"{split}:{position}", data=dict(zip(keys, values, strict=True)))
             position += 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 
-RULE_REASONS = frozenset({"duplicate", "tie_dropped"})
+RULE_REASONS = frozenset({"duplicate", "tie_dropped", "prompt_too_long"})
 
 
 class Report:
@@ -28,6 +28,30 @@ class Report:
         self.labels_out: dict[str, Counter] = defaultdict(Counter)
         self.flipped: Counter = Counter()
         self.data_sources: Counter = Counter()
+        self.length: dict = {}
+
+    def length_rules(self, max_chars: int, max_tokens: int, template: str | None, counts_tokens: bool) -> None:
+        """Which prompt-length rules this run measures; ``measured_length`` then counts each row."""
+        self.length = {
+            "applied": f"chat-template characters <= {max_chars} (the authors' rule)" if max_chars else "none",
+            "chat_template": template,
+            "rows_measured": 0,
+            "max_prompt_chars": max_chars or None,
+            "over_max_prompt_chars": 0,
+            "max_prompt_tokens": max_tokens,
+            "over_max_prompt_tokens": 0 if counts_tokens else None,
+            "token_rule": (
+                "counted, not dropped here: verl's data.filter_overlong_prompts drops these at train time"
+                if counts_tokens
+                else "not measured: pass --processor DIR (a local checkpoint) to count rows over it"
+            ),
+        }
+
+    def measured_length(self, over_chars: bool, over_tokens: bool | None) -> None:
+        self.length["rows_measured"] += 1
+        self.length["over_max_prompt_chars"] += over_chars
+        if over_tokens is not None:
+            self.length["over_max_prompt_tokens"] += over_tokens
 
     def skip(self, reason: str, row_id: str) -> None:
         self.skipped_ids[reason].append(row_id)
@@ -81,6 +105,7 @@ class Report:
             },
             "positions_flipped": {s: self.flipped[s] for s in sorted(self.flipped)},
             "data_sources": dict(sorted(self.data_sources.items())),
+            "prompt_length": self.length,
         }
 
     def summary(self, seconds: float) -> str:

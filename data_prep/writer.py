@@ -5,6 +5,7 @@ renamed into place only when complete, so a crash or Ctrl-C never leaves a half-
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -15,8 +16,16 @@ import pyarrow.parquet as pq
 MAX_BUFFER_BYTES = 64 << 20
 
 
+_TEMP_NAME = re.compile(r"\.(train\.parquet|val\.parquet|report\.json|report\.failed\.json)\.\d+\.tmp")
+
+
 def _temp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def is_temp_file(name: str) -> bool:
+    """Whether ``name`` is one of our temp files (left behind only when a run was killed)."""
+    return _TEMP_NAME.fullmatch(name) is not None
 
 
 def _fsync(path: Path) -> None:

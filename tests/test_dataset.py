@@ -208,3 +208,58 @@ def test_ties_are_accepted_when_allowed(tmp_path, tiny_tokenizer, tiny_processor
 def test_swap_prob_is_validated(tmp_path, tiny_tokenizer, tiny_processor):
     with pytest.raises(ValueError, match="swap_prob"):
         build(tmp_path, pairwise_rows(1), tiny_tokenizer, tiny_processor, "data.swap_prob=1.5")
+
+
+def raw_pairwise_rows(n: int) -> list[dict]:
+    """``data_prep.pairwise``'s default input layout: the picture in an ``image`` column, no ``images``."""
+    rows = pairwise_rows(n)
+    for row in rows:
+        row["image"] = row.pop("images")[0]
+    return rows
+
+
+def test_a_picture_in_an_image_column_reaches_the_prompt(tmp_path, tiny_tokenizer, tiny_processor):
+    import asyncio
+
+    ds = build(tmp_path, raw_pairwise_rows(3), tiny_tokenizer, tiny_processor, "data.swap_prob=0")
+    assert len(ds) == 3
+    item = ds[1]
+    content = item["raw_prompt"][0]["content"]
+    assert [c["type"] for c in content].count("image") == 1 and content[0]["max_pixels"] == 12544
+    assert "image" not in item and "images" not in item
+    images, _, _ = asyncio.run(CriticPairDataset.process_multi_modal_info(item["raw_prompt"], 14, ds.config))
+    assert len(images) == 1 and images[0].getpixel((0, 0)) == (255, 0, 0)
+
+
+def test_an_image_column_holding_a_list_gives_every_image(tmp_path, tiny_tokenizer, tiny_processor):
+    rows = raw_pairwise_rows(1)
+    rows[0]["image"] = [png("red"), png("blue")]
+    item = build(tmp_path, rows, tiny_tokenizer, tiny_processor)[0]
+    assert [c["type"] for c in item["raw_prompt"][0]["content"]].count("image") == 2
+
+
+@pytest.mark.parametrize("filter_overlong", ["true", "false"])
+def test_a_critic_row_without_any_image_is_an_error_naming_it(
+    tmp_path, tiny_tokenizer, tiny_processor, filter_overlong
+):
+    rows = pairwise_rows(4)
+    rows[2]["images"] = []
+    message = r"row row-2: no image in 'images' or 'image' \(1 of 4 rows\).*allow_text_only"
+    with pytest.raises(ValueError, match=message):
+        build(tmp_path, rows, tiny_tokenizer, tiny_processor, f"data.filter_overlong_prompts={filter_overlong}")
+
+
+def test_a_released_row_without_image_is_an_error(tmp_path, tiny_tokenizer, tiny_processor):
+    question = "Which response is better?\n[Response 1] a\n[Response 2] b"
+    rows = [{"question": question, "answer": "2", "image": None, "id": "r7"}]
+    with pytest.raises(ValueError, match="row r7: no image"):
+        build(tmp_path, rows, tiny_tokenizer, tiny_processor)
+
+
+def test_text_only_rows_train_when_explicitly_allowed(tmp_path, tiny_tokenizer, tiny_processor):
+    rows = pairwise_rows(2)
+    for row in rows:
+        row["images"] = []
+    ds = build(tmp_path, rows, tiny_tokenizer, tiny_processor, "data.allow_text_only=true", "data.swap_prob=0")
+    content = ds[0]["raw_prompt"][0]["content"]
+    assert len(ds) == 2 and isinstance(content, str) and "There are 0 red circles." in content

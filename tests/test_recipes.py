@@ -13,11 +13,13 @@ import pytest
 from conftest import compose_verl_config
 from omegaconf import OmegaConf
 
+from critic_r1_ext.dataset import DATA_KEYS
+
 REPO = Path(__file__).resolve().parents[1]
 RECIPE_DIR = REPO / "critic_r1_ext" / "hydra_configs" / "recipe"
-RECIPES = ["critic_r1", "critic_r1_plus"]
+RECIPES = ["critic_r1", "critic_r1_plus", "critic_r1_plus_mimo"]
 # Keys our own dataset adapter reads from ``data`` (checked in test_dataset.py), not verl.
-OUR_DATA_KEYS = {"data.swap_prob", "data.allow_tie", "data.min_pixels", "data.max_pixels"}
+OUR_DATA_KEYS = {f"data.{key}" for key in DATA_KEYS}
 # Keys verl reads that its YAML does not declare (RewardConfig reads reward_kwargs in get_custom_reward_fn).
 VERL_KEYS_NOT_IN_YAML_PREFIXES = ("reward.custom_reward_function.reward_kwargs.",)
 
@@ -56,6 +58,10 @@ PAPER = {
 PER_VARIANT = {
     "critic_r1": {"actor_rollout_ref.model.path": "Qwen/Qwen2.5-VL-7B-Instruct", "actor_rollout_ref.actor.optim.lr": 1e-6},
     "critic_r1_plus": {"actor_rollout_ref.model.path": "russwang/ThinkLite-VL-7B", "actor_rollout_ref.actor.optim.lr": 5e-7},
+    "critic_r1_plus_mimo": {
+        "actor_rollout_ref.model.path": "XiaomiMiMo/MiMo-VL-7B-RL-2508",
+        "actor_rollout_ref.actor.optim.lr": 1e-6,
+    },
 }
 
 
@@ -103,6 +109,27 @@ def test_plus_inherits_r1_and_changes_only_what_the_paper_changes():
         "actor_rollout_ref.actor.optim.lr",
         "trainer.experiment_name",
     }
+
+
+def test_mimo_inherits_r1_and_changes_only_the_base_model():
+    r1 = OmegaConf.to_container(compose_verl_config("+recipe=critic_r1"))
+    mimo = OmegaConf.to_container(compose_verl_config("+recipe=critic_r1_plus_mimo"))
+    differing = {p for p in set(_leaves(r1)) | set(_leaves(mimo)) if _get(r1, p) != _get(mimo, p)}
+    assert differing == {"actor_rollout_ref.model.path", "trainer.experiment_name"}
+
+
+def test_verl_loads_a_model_of_mimo_vls_architecture_class(tiny_qwen_dir):
+    """MiMo-VL-7B-RL-2508 ships as Qwen2_5_VLForConditionalGeneration: verl's own model config takes that class."""
+    from transformers import AutoModelForImageTextToText
+    from verl.utils.config import omega_conf_to_dataclass
+    from verl.workers.config import HFModelConfig
+
+    cfg = compose_verl_config("+recipe=critic_r1_plus_mimo", f"actor_rollout_ref.model.path={tiny_qwen_dir}")
+    model = omega_conf_to_dataclass(cfg.actor_rollout_ref.model, HFModelConfig)
+    assert model.hf_config.model_type == "qwen2_5_vl" and model.processor is not None
+    assert AutoModelForImageTextToText._model_mapping[type(model.hf_config)].__name__ == (
+        "Qwen2_5_VLForConditionalGeneration"
+    )
 
 
 def _get(tree, dotted):

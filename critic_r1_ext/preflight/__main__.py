@@ -1,12 +1,15 @@
 """Check a critic-r1 run on a laptop (CPU, under a minute) before it costs GPU hours.
 
-    python -m critic_r1_ext.preflight +recipe=critic_r1 [hydra overrides...] [--processor DIR] [--sample N] [--json]
+    python -m critic_r1_ext.preflight +recipe=critic_r1 [hydra overrides...] [--processor DIR] [--sample N]
+        [--on-node] [--json]
 
 Takes the same overrides as ``python -m verl.trainer.main_ppo`` and composes the config the same
-way, then reports PASS / WARN / FAIL for: the recipe and reward keys, verl's own config validation,
-the data files (existence, row shape, labels, prompts over ``data.max_prompt_length``), the reward
-on canned outputs, GPU-count divisibility, and a rough GPU-memory estimate. Every WARN and FAIL
-comes with its fix; the exit code is 1 when anything FAILs.
+way, then reports PASS / WARN / FAIL for: the recipe and reward keys, misspelt ``data.*`` keys, a
+local model path that does not exist, verl's own config validation, the data files (existence, row
+shape, image columns, labels, prompts over ``data.max_prompt_length``), the reward on canned
+outputs, GPU-count divisibility, a rough GPU-memory estimate and, on a GPU node (``--on-node``, or
+whenever CUDA is visible), the GPU stack and GPU count. Every WARN and FAIL comes with its fix; the
+exit code is 1 when anything FAILs.
 """
 
 from __future__ import annotations
@@ -19,9 +22,19 @@ import time
 from dataclasses import asdict
 
 from critic_r1_ext.preflight.checks import FAIL, PASS, WARN, Check
-from critic_r1_ext.preflight.config import check_divisibility, check_recipe, check_reward, check_verl_validation
+from critic_r1_ext.preflight.config import (
+    check_data_keys,
+    check_divisibility,
+    check_model_path,
+    check_recipe,
+    check_reward,
+    check_verl_validation,
+)
 from critic_r1_ext.preflight.data import check_data
 from critic_r1_ext.preflight.memory import check_memory
+from critic_r1_ext.preflight.node import check_node
+
+DRY_RUN_POINTER = "Dry-run the real loop on your laptop: see README"
 
 
 def compose(overrides: list[str]):
@@ -33,33 +46,43 @@ def compose(overrides: list[str]):
         return hydra_compose(config_name="ppo_trainer", overrides=overrides)
 
 
-def run_checks(overrides: list[str], processor: str | None, sample: int, gpu_memory_gib: float) -> list[Check]:
+def run_checks(
+    overrides: list[str], processor: str | None, sample: int, gpu_memory_gib: float, on_node: bool = False
+) -> list[Check]:
     try:
         cfg = compose(overrides)
     except Exception as err:
         return [Check("compose", FAIL, f"{type(err).__name__}: {err}", "fix the override the message names.")]
     checks = [Check("compose", PASS, f"{len(overrides)} overrides")]
     checks += check_recipe(cfg)
+    checks += check_data_keys(cfg, compose([]))
+    checks += check_model_path(cfg)
     checks += check_verl_validation(cfg)
     checks += check_divisibility(cfg)
     checks += check_reward(cfg)
     checks += check_data(cfg, processor, sample)
     checks += check_memory(cfg, gpu_memory_gib)
+    checks += check_node(cfg, on_node)
     return checks
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     parser.add_argument("overrides", nargs="*", help="Hydra overrides, as for verl.trainer.main_ppo")
     parser.add_argument("--processor", help="local processor/checkpoint dir used when the model path is not local")
     parser.add_argument("--sample", type=int, default=200, help="rows per data file to tokenize (default 200)")
     parser.add_argument("--gpu-memory-gb", type=float, default=80.0, help="memory of one GPU (default 80)")
+    parser.add_argument(
+        "--on-node", action="store_true", help="this is the training node: check the GPU stack and GPU count"
+    )
     parser.add_argument("--json", action="store_true", help="print the checks as JSON")
     args = parser.parse_args(argv)
 
     start = time.monotonic()
     with contextlib.redirect_stdout(sys.stderr):  # verl's own prints stay off the report
-        checks = run_checks(args.overrides, args.processor, args.sample, args.gpu_memory_gb)
+        checks = run_checks(args.overrides, args.processor, args.sample, args.gpu_memory_gb, args.on_node)
     failed = sum(c.status == FAIL for c in checks)
     if args.json:
         print(json.dumps([asdict(c) for c in checks], indent=1))
@@ -73,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             f"preflight: {len(checks) - failed - warned} passed, {warned} warnings, {failed} failed "
             f"in {time.monotonic() - start:.0f} s"
         )
+        print(DRY_RUN_POINTER)
     return 1 if failed else 0
 
 

@@ -5,8 +5,12 @@ Each takes the composed verl config and returns ``Check`` records; none needs da
 
 from __future__ import annotations
 
+import difflib
+from pathlib import Path
+
 from omegaconf import OmegaConf
 
+from critic_r1_ext.dataset import DATA_KEYS
 from critic_r1_ext.preflight.checks import FAIL, PASS, WARN, Check
 
 OUR_REWARD = "pkg://critic_r1_ext.reward"
@@ -187,3 +191,59 @@ def check_reward(cfg) -> list[Check]:
 
 def _score(result) -> float:
     return float(result["score"] if isinstance(result, dict) else result)
+
+
+def looks_local(path: str) -> bool:
+    """A path that cannot be a hub id: absolute, ``.``/``~``-relative, several ``/``, or under an existing folder."""
+    if "://" in path:
+        return False
+    if path.startswith(("/", ".", "~")) or path.count("/") > 1:
+        return True
+    parent = Path(path).parent
+    return parent != Path(".") and parent.is_dir()
+
+
+def check_model_path(cfg) -> list[Check]:
+    path = str(cfg.actor_rollout_ref.model.path)
+    if not looks_local(path):
+        return [Check("model path", PASS, f"{path}: a hub id (downloaded by the workers) or a remote path")]
+    if Path(path).expanduser().is_dir():
+        return [Check("model path", PASS, f"{path}: local folder")]
+    return [
+        Check(
+            "model path",
+            FAIL,
+            f"actor_rollout_ref.model.path={path}: no such folder",
+            "download the checkpoint there first (e.g. `hf download Qwen/Qwen2.5-VL-7B-Instruct --local-dir "
+            f"{path}`), or pass the hub id (owner/name) instead.",
+        )
+    ]
+
+
+def check_data_keys(cfg, plain) -> list[Check]:
+    """Keys under ``data`` that neither verl nor our adapter reads: a typo there silently does nothing."""
+    ours = set(DATA_KEYS)
+    known = set(plain.data.keys()) | ours
+    checks = []
+    for key in sorted(set(cfg.data.keys()) - known):
+        match = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+        if match:
+            owner = "critic_r1_ext" if match[0] in ours else "verl"
+            checks.append(
+                Check(
+                    "data keys",
+                    FAIL,
+                    f"data.{key} is read by nobody; did you mean data.{match[0]} (read by {owner})?",
+                    f"rename +data.{key}=... to data.{match[0]}=...",
+                )
+            )
+        else:
+            checks.append(
+                Check(
+                    "data keys",
+                    WARN,
+                    f"data.{key} is read by neither verl 0.9.1 nor critic_r1_ext",
+                    "drop it, unless a dataset class of your own reads it.",
+                )
+            )
+    return checks or [Check("data keys", PASS, f"every data.* key is verl's or ours ({', '.join(DATA_KEYS)})")]

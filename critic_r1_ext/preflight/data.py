@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from critic_r1_ext.dataset import IMAGE_COLUMN
 from critic_r1_ext.preflight import sampling
 from critic_r1_ext.preflight.checks import FAIL, PASS, WARN, Check
+
+OUR_DATASET = "pkg://critic_r1_ext.dataset"
 
 
 def load_processor(cfg, processor_path: str | None):
@@ -67,6 +70,9 @@ def check_data(cfg, processor_path: str | None, sample: int) -> list[Check]:
             )
             continue
         checks.append(_label_check(split, path, shape, cfg))
+        column_check = _image_column_check(split, path, shape, columns, cfg)
+        if column_check is not None:
+            checks.append(column_check)
         if tokenizer is None:
             tokenizer, processor, note, exact = load_processor(cfg, processor_path)
             checks.append(
@@ -78,8 +84,53 @@ def check_data(cfg, processor_path: str | None, sample: int) -> list[Check]:
                 )
             )
         report = sampling.measure_sample(path, cfg, tokenizer, processor, sample)
+        if column_check is None and shape != "verl":
+            checks.append(_sampled_images_check(split, path, report, cfg))
         checks += _sample_checks(split, path, shape, report, limit, cfg)
     return checks
+
+
+def _image_column_check(split: str, path: str, shape: str, columns: list[str], cfg) -> Check | None:
+    """FAIL when the file's pictures sit in a column the configured dataset does not read, or there is none."""
+    if shape == "verl":
+        return None
+    ours = (cfg.data.get("custom_cls") or {}).get("path") == OUR_DATASET
+    read = {cfg.data.image_key, IMAGE_COLUMN} if ours else {cfg.data.image_key}
+    if read & set(columns):
+        return None
+    unread = [c for c in (IMAGE_COLUMN, "images") if c in columns]
+    if unread:
+        return Check(
+            f"{split} images",
+            FAIL,
+            f"{path}: pictures in column {unread[0]!r}, but the dataset reads data.image_key={cfg.data.image_key!r}: "
+            "every row would train without its image",
+            f"set data.image_key={unread[0]}, or use the recipe's dataset (data.custom_cls.path={OUR_DATASET}).",
+        )
+    if cfg.data.get("allow_text_only", False):
+        return Check(f"{split} images", WARN, f"{path}: no image column; text-only critic rows (data.allow_text_only)")
+    return Check(
+        f"{split} images",
+        FAIL,
+        f"{path}: no image column ({cfg.data.image_key!r} or {IMAGE_COLUMN!r}) in {columns}",
+        "write the pictures in data prep (data_prep writes 'images'), or set data.allow_text_only=true.",
+    )
+
+
+def _sampled_images_check(split: str, path: str, report, cfg) -> Check:
+    sampled = len(report.lengths) + len(report.errors)
+    if not report.no_image:
+        return Check(f"{split} images", PASS, f"{path}: every sampled row has its image ({sampled} sampled)")
+    rows = ", ".join(str(i) for i in report.no_image[:5])
+    detail = f"{path}: {len(report.no_image)}/{sampled} sampled rows have no image (rows {rows})"
+    if cfg.data.get("allow_text_only", False):
+        return Check(f"{split} images", WARN, detail + "; trained text-only (data.allow_text_only=true)")
+    return Check(
+        f"{split} images",
+        FAIL,
+        detail + "; training stops on the first one",
+        "give every row its picture in data prep, or set data.allow_text_only=true to train them text-only.",
+    )
 
 
 def _label_check(split: str, path: str, shape: str, cfg) -> Check:

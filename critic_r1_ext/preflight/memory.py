@@ -1,6 +1,6 @@
 """A rough per-GPU memory estimate for one critic-r1 run (FSDP full shard + colocated vLLM).
 
-Rough on purpose: it is a sanity check that a setting fits an 80 GB GPU, not a prediction.
+Rough on purpose: a sanity check that a setting fits one GPU of --gpu-memory-gb (80 by default), not a prediction.
 With ``P`` parameters, ``W = nnodes * n_gpus_per_node`` GPUs, and ``T`` tokens per micro-batch
 (``ppo_max_token_len_per_gpu`` with dynamic batch size), in bytes per GPU:
 

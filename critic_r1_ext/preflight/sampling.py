@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 from tqdm import tqdm
 
-from critic_r1_ext.dataset import PAIRWISE_COLUMNS
+from critic_r1_ext.dataset import PAIRWISE_COLUMNS, rows_without_image
 from critic_r1_ext.verdict import normalize_verdict
 
 SHAPES = {
@@ -31,11 +31,12 @@ LABEL_COLUMN = {"pairwise": "label", "released": "answer", "verl": "reward_model
 
 @dataclass
 class SampleReport:
-    """Prompt lengths of the sampled rows (by file row index) and the rows that could not be rendered."""
+    """Prompt lengths of sampled rows (by file row index), rows that could not be rendered, rows without image."""
 
     rows: int
     lengths: dict[int, int] = field(default_factory=dict)
     errors: dict[int, str] = field(default_factory=dict)
+    no_image: list[int] = field(default_factory=list)
 
     def overlong(self, limit: int) -> list[int]:
         return sorted(i for i, n in self.lengths.items() if n > limit)
@@ -76,7 +77,7 @@ def label_counts(path: str, shape: str) -> Counter:
 
 
 def sample_file(path: str, n: int, seed: int, out_dir: Path) -> tuple[Path, list[int], int]:
-    """Write ``n`` random rows of ``path`` (same schema) to a parquet in ``out_dir``; return it, their indices, the total."""
+    """Write ``n`` random rows of ``path`` (same schema) to a parquet in ``out_dir``; return it, indices, total."""
     table_or_file = pq.ParquetFile(path) if path.endswith(".parquet") else _read_json(path)
     total = table_or_file.metadata.num_rows if isinstance(table_or_file, pq.ParquetFile) else table_or_file.num_rows
     picked = sorted(random.Random(seed).sample(range(total), min(n, total)))
@@ -108,14 +109,21 @@ def _read_json(path: str) -> pa.Table:
 
 
 def measure_sample(path: str, cfg, tokenizer, processor, n: int) -> SampleReport:
-    """Build the dataset on a sample of ``path`` (length filter off) and measure every sampled prompt."""
+    """Build the dataset on a sample of ``path`` (length filter off) and measure every sampled prompt.
+
+    Text-only rows are let through here (and listed in ``no_image``) so that the rest still gets measured.
+    """
     from verl.trainer.ppo.utils import create_rl_dataset
 
     data_cfg = OmegaConf.merge(cfg.data, {"filter_overlong_prompts": False})
+    OmegaConf.set_struct(data_cfg, False)  # the recipe adds allow_text_only; a plain verl config has no such key
+    data_cfg.allow_text_only = True
     with tempfile.TemporaryDirectory() as tmp:
         sample, picked, total = sample_file(path, n, cfg.data.get("seed") or 0, Path(tmp))
         dataset = create_rl_dataset(str(sample), data_cfg, tokenizer, processor, is_train=False)
         report = SampleReport(rows=total)
+        no_image = rows_without_image(dataset.dataframe, cfg.data.image_key, cfg.data.prompt_key)
+        report.no_image = [picked[position] for position in no_image]
         for position, row_index in enumerate(tqdm(picked, desc=f"tokenizing {Path(path).name}", unit="row")):
             try:
                 report.lengths[row_index] = prompt_length(dataset, dataset.dataframe[position])

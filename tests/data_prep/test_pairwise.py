@@ -152,7 +152,8 @@ EXPECTED_SKIPS = {
 def test_every_bad_input_kind_is_listed_and_the_threshold_fails_the_run(bad_input, tmp_path, capsys):
     out = tmp_path / "out"
     assert convert(bad_input, out) == 2
-    rep = report(out)
+    assert not (out / "report.json").exists()
+    rep = json.loads((out / "report.failed.json").read_text())
     assert rep["skipped_ids"] == EXPECTED_SKIPS
     assert rep["skipped_by_reason"] == {k: len(v) for k, v in EXPECTED_SKIPS.items()}
     assert rep["rows_in"] == 56 == rep["rows_out"]["total"] + rep["rows_skipped"]

@@ -149,3 +149,94 @@ def test_preflight_flags_unusable_labels_and_broken_rows(capsys, base_overrides,
     assert "2 rows with an unusable label" in checks["train labels"][0]["detail"]
     rows = checks["train rows"][0]
     assert rows["status"] == "FAIL" and "row 0:" in rows["detail"]
+
+
+def test_preflight_fails_on_a_missing_model_folder_a_misspelt_key_and_a_node_that_cannot_train(
+    capsys, base_overrides, tmp_path
+):
+    missing = tmp_path / "checkpoints" / "qwen"
+    code, checks = run_preflight(
+        capsys, *base_overrides, f"actor_rollout_ref.model.path={missing}", "+data.swap_probb=0.5", "--on-node"
+    )
+    assert code == 1
+    model = checks["model path"][0]
+    assert model["status"] == "FAIL" and f"{missing}: no such folder" in model["detail"]
+    assert "hf download" in model["fix"]
+    keys = checks["data keys"][0]
+    assert keys["status"] == "FAIL" and "did you mean data.swap_prob" in keys["detail"]
+    gpus = checks["node GPUs"][0]
+    assert gpus["status"] == "FAIL" and "1 x 8 = 8 GPUs" in gpus["detail"]
+    for module in ("vllm", "transfer_queue", "flash_attn"):
+        check = checks[f"node {module}"][0]
+        assert check["status"] == "PASS" or check["fix"] == 'pip install -e ".[gpu]"'
+
+
+def test_node_check_counts_gpus_for_every_node(verl_config):
+    from critic_r1_ext.preflight.node import check_node
+
+    cfg = verl_config("+recipe=critic_r1", "trainer.nnodes=2", "trainer.n_gpus_per_node=4")
+    short = {c.name: c for c in check_node(cfg, on_node=True, gpus=2)}["node GPUs"]
+    assert short.status == "FAIL" and "2 x 4 = 8 GPUs, 4 on each node; this node sees 2" in short.detail
+    enough = {c.name: c for c in check_node(cfg, on_node=False, gpus=4)}["node GPUs"]
+    assert enough.status == "PASS" and "other 1 node(s) are not visible" in enough.detail
+
+
+def test_without_gpus_the_preflight_says_what_training_needs(verl_config):
+    from critic_r1_ext.preflight.node import check_node
+
+    (laptop,) = check_node(verl_config("+recipe=critic_r1"), on_node=False, gpus=0)
+    assert laptop.status == "WARN" and 'pip install -e ".[gpu]"' in laptop.fix and "GPU node" in laptop.fix
+
+
+def test_unknown_data_keys_far_from_any_known_one_only_warn(capsys, base_overrides):
+    _, checks = run_preflight(capsys, *base_overrides, "+data.my_own_flag=1", "--sample", "2")
+    (keys,) = checks["data keys"]
+    assert keys["status"] == "WARN" and "data.my_own_flag" in keys["detail"]
+
+
+def write_raw_pairwise(path, n: int = 8, image_column: str | None = "image", empty_rows=()) -> None:
+    """``data_prep.pairwise``'s input layout: one picture per row in ``image_column``."""
+    rows = []
+    for i in range(n):
+        row = {
+            "question": f"Count the circles ({i}).",
+            "response_1": f"{i}",
+            "response_2": f"{i + 1}",
+            "label": "1" if i % 2 else "2",
+            "extra_info": {"id": f"raw_{i}"},
+        }
+        if image_column:
+            row[image_column] = None if i in empty_rows else {"bytes": _png(56, 56), "path": f"{i}.png"}
+        rows.append(row)
+    pq.write_table(pa.Table.from_pylist(rows), path)
+
+
+def test_pictures_in_an_image_column_pass_with_our_dataset_and_fail_with_one_that_ignores_them(
+    capsys, base_overrides, tmp_path
+):
+    raw = tmp_path / "raw.parquet"
+    write_raw_pairwise(raw)
+    code = main([*base_overrides, f"data.train_files={raw}"])
+    out = capsys.readouterr().out
+    assert "[PASS] train images" in out and "Dry-run the real loop on your laptop: see README" in out
+    code, checks = run_preflight(capsys, *base_overrides, f"data.train_files={raw}", "data.custom_cls.path=null")
+    assert code == 1
+    images = checks["train images"][0]
+    assert images["status"] == "FAIL" and "pictures in column 'image'" in images["detail"]
+    assert "data.image_key=image" in images["fix"]
+
+
+def test_critic_rows_without_an_image_fail_unless_text_only_is_allowed(capsys, base_overrides, tmp_path):
+    raw = tmp_path / "raw.parquet"
+    write_raw_pairwise(raw, empty_rows=(3,))
+    code, checks = run_preflight(capsys, *base_overrides, f"data.train_files={raw}")
+    assert code == 1
+    images = checks["train images"][0]
+    assert images["status"] == "FAIL" and "1/8 sampled rows have no image (rows 3)" in images["detail"]
+    assert "data.allow_text_only=true" in images["fix"]
+    text_only = tmp_path / "text_only.parquet"
+    write_raw_pairwise(text_only, image_column=None)
+    _, checks = run_preflight(capsys, *base_overrides, f"data.train_files={text_only}")
+    assert checks["train images"][0]["status"] == "FAIL" and "no image column" in checks["train images"][0]["detail"]
+    _, checks = run_preflight(capsys, *base_overrides, f"data.train_files={text_only}", "data.allow_text_only=true")
+    assert checks["train images"][0]["status"] == "WARN"
