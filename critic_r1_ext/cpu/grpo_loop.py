@@ -30,14 +30,14 @@ holds the platform itself):
    ``CPUOffloadPolicy(pin_memory=True)`` (``transformer_impl.py:462``); pinning needs an
    accelerator, so the policy is built with ``pin_memory=False`` while the workers are built.
 5. ``_stock_hf_forward()``: verl's ``apply_monkey_patch`` swaps Qwen2.5-VL's forward process-wide
-   (``models/transformers/monkey_patch.py:389-391``) for its packed-sequence path; HF ``generate``
+   (``models/transformers/monkey_patch.py:389-391, 410``) for its packed-sequence path; HF ``generate``
    and the plain-HF comparison run with HF's stock forward, restored only around those calls.
 6. Config overrides in :func:`cpu_overrides`: ``use_remove_padding=false`` (verl's remove-padding
    attention is flash-attn varlen, ``models/transformers/qwen2_vl.py:322``), ``sdpa`` attention,
    fp32 mixed precision, no ``torch.compile``, no gradient checkpointing; sizes for a tiny model.
 7. Rollouts never sample vision placeholders: ``bad_words_ids`` from verl's own
    ``get_vision_placeholder_token_ids``, the ids verl's vLLM server bans
-   (``workers/rollout/vllm_rollout/vllm_async_server.py:497-506``). A sampled ``<|image_pad|>``
+   (``workers/rollout/vllm_rollout/vllm_async_server.py:498-506``). A sampled ``<|image_pad|>``
    makes ``get_rope_index`` run out of image grids.
 """
 
@@ -58,8 +58,9 @@ import torch
 RECIPE = "critic_r1"
 
 
-def cpu_overrides(model_dir: str | Path, train_file: str | Path, prompts: int, n: int, response_length: int,
-                  lr: float) -> list[str]:
+def cpu_overrides(
+    model_dir: str | Path, train_file: str | Path, prompts: int, n: int, response_length: int, lr: float
+) -> list[str]:
     """Overrides on top of the recipe: paths and tiny sizes, plus the CPU engine settings (adaptation 6)."""
     actor, ref = "actor_rollout_ref.actor", "actor_rollout_ref.ref"
     return [
@@ -100,8 +101,9 @@ def compose(overrides: list[str]):
 
 def prompt_inputs(dataset, processor, item: dict):
     """Images (resolved by the dataset class, as verl's agent loop does), chat text and processor tensors."""
-    images, _, _ = asyncio.run(type(dataset).process_multi_modal_info(
-        item["raw_prompt"], image_patch_size=14, config=dataset.config))
+    images, _, _ = asyncio.run(
+        type(dataset).process_multi_modal_info(item["raw_prompt"], image_patch_size=14, config=dataset.config)
+    )
     text = processor.apply_chat_template(item["raw_prompt"], add_generation_prompt=True, tokenize=False)
     return images, text, processor(text=[text], images=images, return_tensors="pt")
 
@@ -113,8 +115,9 @@ def _init_process_group() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    os.environ.update(WORLD_SIZE="1", RANK="0", LOCAL_RANK="0", LOCAL_WORLD_SIZE="1",
-                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    os.environ.update(
+        WORLD_SIZE="1", RANK="0", LOCAL_RANK="0", LOCAL_WORLD_SIZE="1", MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port)
+    )
     torch.distributed.init_process_group("gloo", rank=0, world_size=1)
 
 
@@ -192,8 +195,9 @@ class CpuGrpoLoop:
         self.model_path = config.actor_rollout_ref.model.path
         self.tokenizer = hf_tokenizer(self.model_path)
         self.processor = hf_processor(self.model_path)  # binds the model's get_rope_index, as in training
-        self.dataset = create_rl_dataset(config.data.train_files, config.data, self.tokenizer, self.processor,
-                                         is_train=True)
+        self.dataset = create_rl_dataset(
+            config.data.train_files, config.data, self.tokenizer, self.processor, is_train=True
+        )
         self.reward_manager = load_reward_manager(config, self.tokenizer)
         self.banned_ids = get_vision_placeholder_token_ids(self.processor)  # adaptation 7
         # Two workers, as verl's trainer builds them when the reference is not fused into the actor;
@@ -233,17 +237,35 @@ class CpuGrpoLoop:
             }
             with torch.no_grad(), _stock_hf_forward():
                 generated = model.generate(
-                    **batch, do_sample=True, temperature=rollout_cfg.temperature, top_p=rollout_cfg.top_p,
-                    max_new_tokens=max_new, bad_words_ids=[[i] for i in self.banned_ids],
-                    eos_token_id=self.tokenizer.eos_token_id, pad_token_id=self.tokenizer.pad_token_id)
+                    **batch,
+                    do_sample=True,
+                    temperature=rollout_cfg.temperature,
+                    top_p=rollout_cfg.top_p,
+                    max_new_tokens=max_new,
+                    bad_words_ids=[[i] for i in self.banned_ids],
+                    eos_token_id=self.tokenizer.eos_token_id,
+                    pad_token_id=self.tokenizer.pad_token_id,
+                )
             uid = str(uuid.uuid4())
             prompt_ids = inputs["input_ids"][0].tolist()
-            for row in generated[:, len(prompt_ids):].tolist():
-                response = row[: row.index(self.tokenizer.eos_token_id) + 1] if self.tokenizer.eos_token_id in row \
-                    else row
-                out.append(Rollout(uid, prompt_ids, response, images, item["data_source"],
-                                   item["reward_model"]["ground_truth"], dict(item["extra_info"]), text,
-                                   inputs["pixel_values"], inputs["image_grid_thw"]))
+            for row in generated[:, len(prompt_ids) :].tolist():
+                response = (
+                    row[: row.index(self.tokenizer.eos_token_id) + 1] if self.tokenizer.eos_token_id in row else row
+                )
+                out.append(
+                    Rollout(
+                        uid,
+                        prompt_ids,
+                        response,
+                        images,
+                        item["data_source"],
+                        item["reward_model"]["ground_truth"],
+                        dict(item["extra_info"]),
+                        text,
+                        inputs["pixel_values"],
+                        inputs["image_grid_thw"],
+                    )
+                )
         return out
 
     def hf_model(self):
@@ -269,8 +291,9 @@ class CpuGrpoLoop:
         pad = self.tokenizer.pad_token_id
         p_len = max(len(r.prompt_ids) for r in rollouts)
         r_len = self.config.data.max_response_length
-        fields = {k: [] for k in ("prompts", "responses", "response_mask", "input_ids", "attention_mask",
-                                  "position_ids")}
+        fields = {
+            k: [] for k in ("prompts", "responses", "response_mask", "input_ids", "attention_mask", "position_ids")
+        }
         mm_inputs = []
         agent = _AgentLoopView(self.processor, self.tokenizer)
         for r in rollouts:
@@ -283,9 +306,14 @@ class CpuGrpoLoop:
             output = _Output(multi_modal_data={"images": r.images})
             mm = AgentLoopWorker._compute_multi_modal_inputs(agent, output, input_ids)
             position_ids = AgentLoopWorker._compute_position_ids(agent, input_ids, attention_mask, mm)
-            for key, value in (("prompts", prompt), ("responses", response), ("response_mask", r_mask),
-                               ("input_ids", input_ids[0]), ("attention_mask", attention_mask[0]),
-                               ("position_ids", position_ids[0])):
+            for key, value in (
+                ("prompts", prompt),
+                ("responses", response),
+                ("response_mask", r_mask),
+                ("input_ids", input_ids[0]),
+                ("attention_mask", attention_mask[0]),
+                ("position_ids", position_ids[0]),
+            ):
                 fields[key].append(value)
             mm_inputs.append(mm)
         tensors = {k: torch.stack(v) for k, v in fields.items()}
@@ -304,7 +332,7 @@ class CpuGrpoLoop:
         scores = torch.zeros(batch.batch["responses"].shape, dtype=torch.float32)
         extras: dict[str, list] = {}
         for i in range(len(batch)):
-            result = self.reward_manager.loop.run_until_complete(self.reward_manager.run_single(batch[i:i + 1]))
+            result = self.reward_manager.loop.run_until_complete(self.reward_manager.run_single(batch[i : i + 1]))
             scores[i, int(batch.batch["response_mask"][i].sum()) - 1] = result["reward_score"]
             for key, value in result["reward_extra_info"].items():
                 extras.setdefault(key, []).append(value)
@@ -338,9 +366,17 @@ class CpuGrpoLoop:
         actor = self.config.actor_rollout_ref.actor
         mini = actor.ppo_mini_batch_size * self.config.actor_rollout_ref.rollout.n
         td = self._engine_input(
-            batch, calculate_entropy=False, distillation_use_topk=False, distillation_only=False,
-            global_batch_size=mini, mini_batch_size=mini, epochs=actor.ppo_epochs, seed=actor.data_loader_seed,
-            dataloader_kwargs={"shuffle": actor.shuffle}, compute_loss=True)
+            batch,
+            calculate_entropy=False,
+            distillation_use_topk=False,
+            distillation_only=False,
+            global_batch_size=mini,
+            mini_batch_size=mini,
+            epochs=actor.ppo_epochs,
+            seed=actor.data_loader_seed,
+            dataloader_kwargs={"shuffle": actor.shuffle},
+            compute_loss=True,
+        )
         return tu.get(self.worker.update_actor(td), "metrics")
 
     def step(self) -> tuple[dict, object]:
@@ -360,10 +396,13 @@ class CpuGrpoLoop:
         with _timed(timing, "ref"):
             batch.batch["ref_log_prob"], _ = self.log_probs(batch, reference=True)
         with _timed(timing, "adv"):
-            batch = compute_advantage(batch, adv_estimator=cfg.algorithm.adv_estimator,
-                                      num_repeat=cfg.actor_rollout_ref.rollout.n,
-                                      norm_adv_by_std_in_grpo=cfg.algorithm.norm_adv_by_std_in_grpo,
-                                      config=cfg.algorithm)
+            batch = compute_advantage(
+                batch,
+                adv_estimator=cfg.algorithm.adv_estimator,
+                num_repeat=cfg.actor_rollout_ref.rollout.n,
+                norm_adv_by_std_in_grpo=cfg.algorithm.norm_adv_by_std_in_grpo,
+                config=cfg.algorithm,
+            )
         with _timed(timing, "update_actor"):
             actor_metrics = self.update_actor(batch)
         mask = batch.batch["response_mask"].bool()
@@ -395,8 +434,16 @@ class CpuGrpoLoop:
     def loss_config(self) -> dict:
         """The KL and clip settings inside the loss function the actor engine calls (``ppo_loss``'s config)."""
         config = self.worker.loss_fn.keywords["config"]
-        keys = ("use_kl_loss", "kl_loss_type", "kl_loss_coef", "clip_ratio_low", "clip_ratio_high", "clip_ratio_c",
-                "loss_agg_mode", "entropy_coeff")
+        keys = (
+            "use_kl_loss",
+            "kl_loss_type",
+            "kl_loss_coef",
+            "clip_ratio_low",
+            "clip_ratio_high",
+            "clip_ratio_c",
+            "loss_agg_mode",
+            "entropy_coeff",
+        )
         return {key: getattr(config, key) for key in keys}
 
     def hf_log_probs(self, batch, rollouts: list[Rollout]) -> torch.Tensor:
@@ -407,9 +454,17 @@ class CpuGrpoLoop:
         for i, r in enumerate(rollouts):
             ids = torch.tensor([r.prompt_ids + r.response_ids])
             with torch.no_grad(), _stock_hf_forward():
-                logits = model(input_ids=ids, attention_mask=torch.ones_like(ids),
-                               mm_token_type_ids=(ids == image_token).int(), pixel_values=r.pixel_values,
-                               image_grid_thw=r.image_grid_thw).logits[0].float()
+                logits = (
+                    model(
+                        input_ids=ids,
+                        attention_mask=torch.ones_like(ids),
+                        mm_token_type_ids=(ids == image_token).int(),
+                        pixel_values=r.pixel_values,
+                        image_grid_thw=r.image_grid_thw,
+                    )
+                    .logits[0]
+                    .float()
+                )
             logits = logits / self.config.actor_rollout_ref.rollout.temperature
             steps = torch.log_softmax(logits[len(r.prompt_ids) - 1 : -1], dim=-1)
             out[i, : len(r.response_ids)] = steps.gather(-1, torch.tensor(r.response_ids)[:, None])[:, 0]
@@ -486,14 +541,29 @@ def prepare(workdir: str | Path, warm_steps: int, seed: int = 0) -> tuple[Path, 
     tokenizer, processor = hf_tokenizer(str(base)), hf_processor(str(base))
     dataset = create_rl_dataset(str(train), config.data, tokenizer, processor, is_train=False)
     items = [dataset[i] for i in range(len(dataset))]
-    info = warm_start(base, workdir / "warm_started", items, lambda item: prompt_inputs(dataset, processor, item)[2],
-                      steps=warm_steps, seed=seed)
+    info = warm_start(
+        base,
+        workdir / "warm_started",
+        items,
+        lambda item: prompt_inputs(dataset, processor, item)[2],
+        steps=warm_steps,
+        seed=seed,
+    )
     return workdir / "warm_started", train, info
 
 
-def run(workdir: str | Path, steps: int, prompts: int = 2, n: int = 4, response_length: int = 32,
-        lr: float = 1e-3, warm_steps: int = 40, seed: int = 0, dump_dir: str | Path | None = None,
-        on_step=None) -> dict:
+def run(
+    workdir: str | Path,
+    steps: int,
+    prompts: int = 2,
+    n: int = 4,
+    response_length: int = 32,
+    lr: float = 1e-3,
+    warm_steps: int = 60,
+    seed: int = 0,
+    dump_dir: str | Path | None = None,
+    on_step=None,
+) -> dict:
     """Warm start, then ``steps`` GRPO steps; returns per-step metrics and the evidence the tests check.
 
     Two mini-batches per step (``ppo_mini_batch_size = prompts // 2``), as the recipe's 256/128.

@@ -20,8 +20,18 @@ def _cpu_device_module():
     zero = lambda *args, **kwargs: 0  # noqa: E731
     none = lambda *args, **kwargs: None  # noqa: E731
     return SimpleNamespace(
-        **{name: getattr(torch.cpu, name) for name in ("current_device", "current_stream", "device_count",
-                                                         "is_available", "set_device", "stream", "synchronize")},
+        **{
+            name: getattr(torch.cpu, name)
+            for name in (
+                "current_device",
+                "current_stream",
+                "device_count",
+                "is_available",
+                "set_device",
+                "stream",
+                "synchronize",
+            )
+        },
         get_device_name=lambda *args, **kwargs: "cpu",
         empty_cache=none,
         set_per_process_memory_fraction=none,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import torch
 
-THINKING = "The image shows the shapes. I count them and compare the two answers."
+THINKING = "I compare the two answers."
 
 
 def target_text(label: str) -> str:
@@ -21,8 +21,15 @@ def target_text(label: str) -> str:
     return f"<think>{THINKING}</think> \\boxed{{{label}}}"
 
 
-def warm_start(model_dir: str | Path, out_dir: str | Path, items: list[dict], prompt_inputs, steps: int = 40,
-               lr: float = 3e-3, seed: int = 0) -> dict:
+def warm_start(
+    model_dir: str | Path,
+    out_dir: str | Path,
+    items: list[dict],
+    prompt_inputs,
+    steps: int = 40,
+    lr: float = 3e-3,
+    seed: int = 0,
+) -> dict:
     """Teacher-force ``steps`` SGD steps (AdamW, one row per step) and save the model next to its processor.
 
     ``items`` are dataset items (``raw_prompt``, ``reward_model.ground_truth``); ``prompt_inputs(item)``
@@ -44,8 +51,13 @@ def warm_start(model_dir: str | Path, out_dir: str | Path, items: list[dict], pr
         input_ids = torch.cat([inputs["input_ids"], torch.tensor([target])], dim=1)
         labels = input_ids.clone()
         labels[:, :prompt_len] = -100
-        loss = model(input_ids=input_ids, attention_mask=torch.ones_like(input_ids), labels=labels,
-                     pixel_values=inputs["pixel_values"], image_grid_thw=inputs["image_grid_thw"]).loss
+        loss = model(
+            input_ids=input_ids,
+            attention_mask=torch.ones_like(input_ids),
+            labels=labels,
+            pixel_values=inputs["pixel_values"],
+            image_grid_thw=inputs["image_grid_thw"],
+        ).loss
         loss.backward()
         optimizer.step()
         optimizer.zero_grad()
