@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--prompts", type=int, default=2, help="prompts per step (two mini-batches)")
     parser.add_argument("--n", type=int, default=4, help="rollouts per prompt")
-    parser.add_argument("--lr", type=float, default=1e-3, help="actor lr (the recipe's 1e-6 barely moves a tiny model)")
+    parser.add_argument("--lr", type=float, default=2e-4, help="actor lr (the recipe's 1e-6 barely moves a tiny model)")
     parser.add_argument("--warm-steps", type=int, default=60)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -66,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     warm = results["warm_start"]
     steps = results["steps"]
     quarter = max(1, len(steps) // 4)
-    first = sum(s["reward"] for s in steps[:quarter]) / quarter
-    last = sum(s["reward"] for s in steps[-quarter:]) / quarter
+    first, last = (sum(s["reward"] for s in part) / quarter for part in (steps[:quarter], steps[-quarter:]))
+    fmt_first, fmt_last = (sum(s["format"] for s in part) / quarter for part in (steps[:quarter], steps[-quarter:]))
     step_seconds = sum(s["seconds"] for s in steps) / len(steps)
     peak_rss_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     print(
@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"summary: {len(steps)} steps x {args.prompts} prompts x {args.n} rollouts; {step_seconds:.2f} s/step; "
         f"peak RSS {peak_rss_gb:.2f} GB; mean reward first quarter {first:.3f} -> last quarter {last:.3f} "
-        f"({last - first:+.3f}); total {total:.0f} s incl. start-up and warm start"
+        f"({last - first:+.3f}); format {fmt_first:.3f} -> {fmt_last:.3f}; "
+        f"total {total:.0f} s incl. start-up and warm start"
     )
     return 0
 

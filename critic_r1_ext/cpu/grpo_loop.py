@@ -39,6 +39,11 @@ holds the platform itself):
    ``get_vision_placeholder_token_ids``, the ids verl's vLLM server bans
    (``workers/rollout/vllm_rollout/vllm_async_server.py:498-506``). A sampled ``<|image_pad|>``
    makes ``get_rope_index`` run out of image grids.
+8. ``_ragged_mrope_positions()``: mrope position ids of a batch whose sequences all have one length
+   are rebuilt ragged along the sequence (``workers/utils/padding.py:67`` makes the 4 mrope rows
+   ragged then, and the engine's micro-batch split fails).
+9. ``torch.set_num_threads(1)``: the tiny model's ops are too small for threads; on a shared 2-core
+   machine two OpenMP threads made each op about 20x slower.
 """
 
 from __future__ import annotations
@@ -207,6 +212,7 @@ class CpuGrpoLoop:
         self.worker.init_model()
         with _unpinned_reference_offload():  # adaptation 4
             self.ref_worker.init_model()
+        self._hf_model = None
         self.generator = torch.Generator().manual_seed(seed)
         self.order = torch.randperm(len(self.dataset), generator=self.generator).tolist()
         self.cursor = 0
@@ -272,14 +278,12 @@ class CpuGrpoLoop:
         """A plain HF model holding the actor's current weights (the rollout "server")."""
         from transformers import AutoModelForImageTextToText
 
-        if not hasattr(self, "_hf_model"):
+        if self._hf_model is None:
             with _stock_hf_forward():
                 self._hf_model = AutoModelForImageTextToText.from_pretrained(self.model_path).eval()
         params, _ = self.worker.actor.engine.get_per_tensor_param()
         state = {name: tensor.detach().to("cpu") for name, tensor in params}
-        missing, unexpected = self._hf_model.load_state_dict(_to_hf_keys(state, self._hf_model), strict=False)
-        if unexpected:
-            raise RuntimeError(f"actor weights the HF model does not know: {unexpected[:5]}")
+        self._hf_model.load_state_dict(state)  # strict: every HF weight comes from the actor, under the same name
         return self._hf_model
 
     # -- batch in the agent loop's layout --------------------------------------------------------
@@ -344,7 +348,7 @@ class CpuGrpoLoop:
         from verl.utils import tensordict_utils as tu
         from verl.workers.utils.padding import left_right_2_no_padding
 
-        td = left_right_2_no_padding(batch.to_tensordict())
+        td = _ragged_mrope_positions(left_right_2_no_padding(batch.to_tensordict()))
         tu.assign_non_tensor(td, temperature=self.config.actor_rollout_ref.rollout.temperature, **meta)
         return td
 
@@ -486,6 +490,21 @@ class CpuGrpoLoop:
         )
 
 
+def _ragged_mrope_positions(td):
+    """Adaptation 8: (bs, 4, L) position ids ragged along L even when every sequence has the same length.
+
+    ``left_right_2_no_padding`` (``workers/utils/padding.py:67``) builds them with ``as_nested_tensor``,
+    which makes the 4 mrope rows the ragged dim when all lengths are equal; the engine's micro-batch
+    split then fails (``split_with_sizes ... got split_sizes=[4, 4, ...]``). Tiny CPU batches of
+    collapsed, equal-length responses hit this; the result is what verl builds for unequal lengths.
+    """
+    positions = td["position_ids"]
+    if positions.is_nested and positions.dim() == 3 and positions._ragged_idx == 1:
+        values = torch.cat(positions.unbind(), dim=1)
+        td["position_ids"] = torch.nested.nested_tensor_from_jagged(values, td["input_ids"].offsets(), jagged_dim=2)
+    return td
+
+
 @contextlib.contextmanager
 def _timed(timing: dict, name: str):
     start = time.perf_counter()
@@ -511,12 +530,6 @@ class _AgentLoopView:
         from verl.experimental.agent_loop.agent_loop import AgentLoopWorker
 
         return AgentLoopWorker._get_mm_processor_kwargs(self, audio_data)
-
-
-def _to_hf_keys(state: dict, model) -> dict:
-    """The engine's parameter names mapped onto the HF model's (identical unless a prefix differs)."""
-    known = set(model.state_dict())
-    return {name: tensor for name, tensor in state.items() if name in known}
 
 
 def prepare(workdir: str | Path, warm_steps: int, seed: int = 0) -> tuple[Path, Path, dict]:
