@@ -550,7 +550,9 @@ def prepare(workdir: str | Path, warm_steps: int, seed: int = 0) -> tuple[Path, 
         raise RuntimeError(f"data_prep.pairwise failed on {sample}")
     train = workdir / "data" / "train.parquet"
     base = build_tiny_qwen2_5_vl(workdir / "tiny_random", seed=seed)
-    config = compose(cpu_overrides(base, train, prompts=1, n=1, response_length=1, lr=0.0))
+    config = compose(
+        [*cpu_overrides(base, train, prompts=1, n=1, response_length=1, lr=0.0), "data.filter_overlong_prompts=false"]
+    )  # the loop's own dataset filters them
     tokenizer, processor = hf_tokenizer(str(base)), hf_processor(str(base))
     dataset = create_rl_dataset(str(train), config.data, tokenizer, processor, is_train=False)
     items = [dataset[i] for i in range(len(dataset))]
