@@ -11,9 +11,10 @@ own pieces wherever one exists:
   and response, as in a real run);
 * reward: ``load_reward_manager`` (``NaiveRewardManager`` calling ``critic_r1_ext.reward.compute_score``);
 * advantage: ``compute_advantage`` (GRPO, ``core_algos``);
-* old/ref log-probs and the actor update: ``ActorRolloutRefWorker`` (role ``actor_rollout_ref``),
-  i.e. two ``TrainingWorker`` FSDP2 engines, world size 1, with verl's ``ppo_loss`` (clip, dual
-  clip, low-var KL to the reference), fed exactly as ``RayPPOTrainer`` feeds them
+* old/ref log-probs and the actor update: two ``ActorRolloutRefWorker`` instances, roles ``actor`` and
+  ``ref`` (as verl builds them when the reference is not fused into the actor), each holding a
+  ``TrainingWorker`` FSDP2 engine, world size 1; the actor trains with verl's ``ppo_loss`` (clip,
+  dual clip, low-var KL to the reference), fed as ``RayPPOTrainer`` feeds them
   (``left_right_2_no_padding``).
 
 CPU adaptations, all here (the product's code path is not patched; :mod:`critic_r1_ext.cpu.platform`
