@@ -87,7 +87,8 @@ GREEDY = {"temperature": 0, "top_p": 1.0, "top_k": -1, "repetition_penalty": 1.0
 
 
 def _generate(server, prompt_ids, images, params):
-    return asyncio.run(server.generate(prompt_ids=prompt_ids, sampling_params=dict(params), request_id="t", image_data=images))
+    request = server.generate(prompt_ids=prompt_ids, sampling_params=dict(params), request_id="t", image_data=images)
+    return asyncio.run(request)
 
 
 def test_server_generates_with_images_and_takes_the_actors_weights(tiny_qwen_dir, other_tiny_qwen_dir):
