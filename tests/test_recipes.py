@@ -141,6 +141,7 @@ SMOKE_CHANGES = {
     "trainer.save_freq": 2,
     "trainer.test_freq": 2,
     "trainer.val_before_train": False,
+    "ray_kwargs.ray_init.num_cpus": 8,
     "ray_kwargs.ray_init.num_gpus": 1,
     "ray_kwargs.ray_init.runtime_env.worker_process_setup_hook": "critic_r1_ext.cpu.platform.init_process_group",
     "ray_kwargs.ray_init.runtime_env.env_vars.VERL_PLATFORM": "cpu",
