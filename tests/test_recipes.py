@@ -21,8 +21,12 @@ ALL_RECIPES = [*RECIPES, "critic_r1_smoke"]
 # Keys our own dataset adapter reads from ``data`` (checked in test_dataset.py), not verl.
 OUR_DATA_KEYS = {"data.swap_prob", "data.allow_tie", "data.min_pixels", "data.max_pixels"}
 # Keys verl reads that its YAML does not declare (RewardConfig reads reward_kwargs in get_custom_reward_fn).
-# verl passes ray_kwargs.ray_init to ray.init whole.
-VERL_KEYS_NOT_IN_YAML_PREFIXES = ("reward.custom_reward_function.reward_kwargs.", "ray_kwargs.ray_init.")
+# verl passes ray_kwargs.ray_init to ray.init whole; HFModelConfig reads override_config.attn_implementation.
+VERL_KEYS_NOT_IN_YAML_PREFIXES = (
+    "reward.custom_reward_function.reward_kwargs.",
+    "ray_kwargs.ray_init.",
+    "actor_rollout_ref.model.override_config.",
+)
 
 PAPER = {
     "algorithm.adv_estimator": "grpo",
@@ -119,6 +123,7 @@ SMOKE_CHANGES = {
     "actor_rollout_ref.model.path": "data/tiny_qwen2_5_vl",
     "actor_rollout_ref.model.enable_gradient_checkpointing": False,
     "actor_rollout_ref.model.use_remove_padding": False,
+    "actor_rollout_ref.model.override_config.attn_implementation": "sdpa",
     "actor_rollout_ref.actor.strategy": "fsdp2",
     "actor_rollout_ref.actor.ppo_mini_batch_size": 2,
     "actor_rollout_ref.actor.use_dynamic_bsz": False,
