@@ -20,7 +20,11 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 VAL = "critic_r1/pairwise"
 
-pytestmark = [pytest.mark.ray, pytest.mark.cpu_dry_run]
+BLOCKED = (
+    "verl 0.9.1 pins host memory for the FSDP2 reference model (verl/workers/engine/fsdp/transformer_impl.py:462, "
+    "CPUOffloadPolicy(pin_memory=True)), which needs a CUDA driver; see docs/cpu_dry_run.md"
+)
+pytestmark = [pytest.mark.ray, pytest.mark.cpu_dry_run, pytest.mark.xfail(strict=True, reason=BLOCKED)]
 
 
 def _main_ppo(tmp: Path, model: Path, data: Path, *overrides: str) -> str:
@@ -35,7 +39,8 @@ def _main_ppo(tmp: Path, model: Path, data: Path, *overrides: str) -> str:
     env = {**os.environ, "VERL_PLATFORM": "cpu", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     out = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True, timeout=900)
     log = out.stdout + out.stderr
-    assert out.returncode == 0, log[-6000:]
+    if out.returncode != 0:
+        pytest.fail(f"main_ppo exited with {out.returncode}:\n{log[-6000:]}")
     return log
 
 
