@@ -158,6 +158,8 @@ def test_smoke_inherits_r1_and_changes_only_what_a_cpu_run_needs():
     r1 = OmegaConf.to_container(compose_verl_config("+recipe=critic_r1"))
     smoke = OmegaConf.to_container(compose_verl_config("+recipe=critic_r1_smoke"))
     differing = {p for p in set(_leaves(r1)) | set(_leaves(smoke)) if _get(r1, p) != _get(smoke, p)}
+    # critic_r1's empty override_config {} is a leaf there, a parent of attn_implementation here.
+    differing -= {p for p in differing if any(k.startswith(p + ".") for k in SMOKE_CHANGES)}
     assert differing == set(SMOKE_CHANGES)
     assert {p: _get(smoke, p) for p in SMOKE_CHANGES} == SMOKE_CHANGES
 
