@@ -18,10 +18,17 @@ from critic_r1_ext.dataset import DATA_KEYS
 REPO = Path(__file__).resolve().parents[1]
 RECIPE_DIR = REPO / "critic_r1_ext" / "hydra_configs" / "recipe"
 RECIPES = ["critic_r1", "critic_r1_plus", "critic_r1_plus_mimo"]
+# The CPU dry run (docs/cpu_dry_run.md): inherits critic_r1, changes only what a CPU smoke run needs.
+ALL_RECIPES = [*RECIPES, "critic_r1_smoke"]
 # Keys our own dataset adapter reads from ``data`` (checked in test_dataset.py), not verl.
 OUR_DATA_KEYS = {f"data.{key}" for key in DATA_KEYS}
 # Keys verl reads that its YAML does not declare (RewardConfig reads reward_kwargs in get_custom_reward_fn).
-VERL_KEYS_NOT_IN_YAML_PREFIXES = ("reward.custom_reward_function.reward_kwargs.",)
+# verl passes ray_kwargs.ray_init to ray.init whole; HFModelConfig reads override_config.attn_implementation.
+VERL_KEYS_NOT_IN_YAML_PREFIXES = (
+    "reward.custom_reward_function.reward_kwargs.",
+    "ray_kwargs.ray_init.",
+    "actor_rollout_ref.model.override_config.",
+)
 
 PAPER = {
     "algorithm.adv_estimator": "grpo",
@@ -81,7 +88,7 @@ def _recipe_leaves(name: str) -> set[str]:
     return set(_leaves(raw))
 
 
-@pytest.mark.parametrize("recipe", RECIPES)
+@pytest.mark.parametrize("recipe", ALL_RECIPES)
 def test_recipe_applies(recipe):
     """Fails if Hydra silently added a ``recipe:`` key instead of applying the recipe (plugin not found)."""
     cfg = compose_verl_config(f"+recipe={recipe}")
@@ -132,6 +139,68 @@ def test_verl_loads_a_model_of_mimo_vls_architecture_class(tiny_qwen_dir):
     )
 
 
+# What critic_r1_smoke changes, and nothing else: tiny model, batches and lengths, a few steps, the CPU plug-ins.
+SMOKE_CHANGES = {
+    "data.train_batch_size": 4,
+    "data.max_prompt_length": 2048,
+    "data.max_response_length": 32,
+    "data.filter_overlong_prompts_workers": 1,
+    "data.min_pixels": 3136,
+    "data.max_pixels": 50176,
+    "actor_rollout_ref.model.path": "data/tiny_qwen2_5_vl",
+    "actor_rollout_ref.model.enable_gradient_checkpointing": False,
+    "actor_rollout_ref.model.use_remove_padding": False,
+    "actor_rollout_ref.model.override_config.attn_implementation": "sdpa",
+    "actor_rollout_ref.actor.strategy": "fsdp2",
+    "actor_rollout_ref.actor.ppo_mini_batch_size": 2,
+    "actor_rollout_ref.actor.use_dynamic_bsz": False,
+    "actor_rollout_ref.actor.ppo_micro_batch_size_per_gpu": 8,
+    "actor_rollout_ref.rollout.name": "hf",
+    "actor_rollout_ref.rollout.n": 4,
+    "actor_rollout_ref.rollout.tensor_model_parallel_size": 1,
+    "actor_rollout_ref.rollout.log_prob_micro_batch_size_per_gpu": 8,
+    "actor_rollout_ref.rollout.agent.num_workers": 1,
+    "actor_rollout_ref.ref.log_prob_micro_batch_size_per_gpu": 8,
+    "actor_rollout_ref.ref.fsdp_config.param_offload": False,
+    "reward.num_workers": 1,
+    "transfer_queue.backend.SimpleStorage.num_data_storage_units": 1,
+    "trainer.experiment_name": "critic_r1_smoke_cpu",
+    "trainer.logger": ["console"],
+    "trainer.device": "cpu",
+    "trainer.n_gpus_per_node": 1,
+    "trainer.total_epochs": 1,
+    "trainer.total_training_steps": 2,
+    "trainer.save_freq": 2,
+    "trainer.test_freq": 2,
+    "trainer.val_before_train": False,
+    "ray_kwargs.ray_init.num_cpus": 8,
+    "ray_kwargs.ray_init.num_gpus": 1,
+    "ray_kwargs.ray_init.runtime_env.worker_process_setup_hook": "critic_r1_ext.cpu.platform.init_process_group",
+    "ray_kwargs.ray_init.runtime_env.env_vars.VERL_PLATFORM": "cpu",
+}
+
+
+def test_smoke_inherits_r1_and_changes_only_what_a_cpu_run_needs():
+    """Every other key (reward, KL, clipping, sampling, lr, dataset adapter) is critic_r1's own."""
+    r1 = OmegaConf.to_container(compose_verl_config("+recipe=critic_r1"))
+    smoke = OmegaConf.to_container(compose_verl_config("+recipe=critic_r1_smoke"))
+    differing = {p for p in set(_leaves(r1)) | set(_leaves(smoke)) if _get(r1, p) != _get(smoke, p)}
+    # critic_r1's empty override_config {} is a leaf there, a parent of attn_implementation here.
+    differing -= {p for p in differing if any(k.startswith(p + ".") for k in SMOKE_CHANGES)}
+    assert differing == set(SMOKE_CHANGES)
+    assert {p: _get(smoke, p) for p in SMOKE_CHANGES} == SMOKE_CHANGES
+
+
+def test_smoke_recipe_validates():
+    from verl.trainer.ppo.utils import need_critic, need_reference_policy
+    from verl.utils.config import validate_config
+
+    cfg = compose_verl_config("+recipe=critic_r1_smoke")
+    validate_config(cfg, use_reference_policy=need_reference_policy(cfg), use_critic=need_critic(cfg))
+    # 2 optimizer steps per rollout step, as in critic_r1.
+    assert cfg.data.train_batch_size // cfg.actor_rollout_ref.actor.ppo_mini_batch_size == 2
+
+
 def _get(tree, dotted):
     for part in dotted.split("."):
         if not isinstance(tree, dict) or part not in tree:
@@ -140,7 +209,7 @@ def _get(tree, dotted):
     return tree
 
 
-@pytest.mark.parametrize("recipe", RECIPES)
+@pytest.mark.parametrize("recipe", ALL_RECIPES)
 def test_every_recipe_key_is_read_by_verl(recipe):
     """Each key the recipe sets exists in verl's own config, or is one we read, or one verl reads undeclared."""
     plain = compose_verl_config()
@@ -152,7 +221,7 @@ def test_every_recipe_key_is_read_by_verl(recipe):
         assert node is not None and leaf in node.keys(), f"{recipe}.yaml sets a key verl does not have: {key}"
 
 
-@pytest.mark.parametrize("recipe", RECIPES)
+@pytest.mark.parametrize("recipe", ALL_RECIPES)
 def test_recipe_never_sets_legacy_reward_keys(recipe):
     keys = _recipe_leaves(recipe)
     assert not any(k.startswith(("custom_reward_function.", "reward_model.")) for k in keys)

@@ -1,81 +1,125 @@
-"""A CPU platform for verl's platform plugin API: the gloo backend and a ``torch.cpu`` device module.
+"""verl's ``cpu`` platform: torch on CPU, gloo collectives, Ray "GPU" slots as stand-ins for devices.
 
-verl 0.9.1 ships CUDA, NPU and ROCm platforms only; with no accelerator it falls back to "nvidia"
-(NCCL, ``torch.cuda``), so its engine cannot start on a CPU. ``use_cpu_platform()`` registers this
-class with ``PlatformRegistry`` and installs it with ``set_platform`` (verl's own hooks, no patching);
-call it before verl's engine modules are first used. Only the CPU GRPO loop uses it.
+Registered with ``PlatformRegistry`` (verl's platform plugin API) and selected by ``VERL_PLATFORM=cpu``.
+Also registers verl's own FSDP engines for device ``cpu`` with ``EngineRegistry.register`` (verl
+registers them for cuda and npu only), and offers ``init_process_group``, a Ray
+``worker_process_setup_hook`` for verl's training workers (see its docstring for why).
 """
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
-from types import SimpleNamespace
+from datetime import timedelta
+from types import ModuleType
 
 import torch
 from verl.plugin.platform import PlatformBase, PlatformRegistry, set_platform
 
 
-def _cpu_device_module():
-    """``torch.cpu`` plus the memory/RNG calls verl makes on ``get_torch_device()`` (no-ops on a CPU)."""
-    zero = lambda *args, **kwargs: 0  # noqa: E731
-    none = lambda *args, **kwargs: None  # noqa: E731
-    return SimpleNamespace(
-        **{
-            name: getattr(torch.cpu, name)
-            for name in (
-                "current_device",
-                "current_stream",
-                "device_count",
-                "is_available",
-                "set_device",
-                "stream",
-                "synchronize",
-            )
-        },
-        get_device_name=lambda *args, **kwargs: "cpu",
-        empty_cache=none,
-        set_per_process_memory_fraction=none,
-        memory_allocated=zero,
-        memory_reserved=zero,
-        max_memory_allocated=zero,
-        max_memory_reserved=zero,
-        reset_peak_memory_stats=none,
-        mem_get_info=lambda *args, **kwargs: (0, 0),
-        manual_seed=torch.manual_seed,
-        manual_seed_all=torch.manual_seed,
-        get_rng_state=torch.get_rng_state,
-        set_rng_state=torch.set_rng_state,
-    )
+class _CpuDeviceModule(ModuleType):
+    """What verl calls on ``get_torch_device()`` (``torch.cuda`` on GPUs), answered for the CPU.
+
+    Only the calls verl 0.9.1 makes on the training path; anything else raises AttributeError.
+    Device-memory statistics are 0: there is no separate device memory.
+    """
+
+    Event = torch.cpu.Event
+    Stream = torch.cpu.Stream
+    current_stream = staticmethod(torch.cpu.current_stream)
+    stream = staticmethod(torch.cpu.stream)
+    synchronize = staticmethod(torch.cpu.synchronize)
+    get_rng_state = staticmethod(lambda device=None: torch.get_rng_state())
+    set_rng_state = staticmethod(lambda state, device=None: torch.set_rng_state(state))
+
+    def __init__(self):
+        super().__init__("critic_r1_ext.cpu.device")
+
+    @staticmethod
+    def is_available() -> bool:
+        return True
+
+    @staticmethod
+    def device_count() -> int:
+        return 1
+
+    @staticmethod
+    def current_device() -> torch.device:
+        return torch.device("cpu")
+
+    @staticmethod
+    def set_device(device=None) -> None:
+        """Nothing to select: there is one CPU device."""
+
+    @staticmethod
+    def get_device_name(device=None) -> str:
+        return "cpu"
+
+    @staticmethod
+    def manual_seed(seed: int) -> None:
+        torch.manual_seed(seed)
+
+    manual_seed_all = manual_seed
+
+    @staticmethod
+    def empty_cache() -> None:
+        """No device cache to free."""
+
+    ipc_collect = empty_cache
+
+    @staticmethod
+    def set_per_process_memory_fraction(fraction, device=None) -> None:
+        """No device memory to cap."""
+
+    @staticmethod
+    def mem_get_info(device=None) -> tuple[int, int]:
+        """(free, total) host memory in bytes, as ``torch.cuda.mem_get_info`` reports device memory."""
+        page = os.sysconf("SC_PAGE_SIZE")
+        return os.sysconf("SC_AVPHYS_PAGES") * page, os.sysconf("SC_PHYS_PAGES") * page
+
+    @staticmethod
+    def memory_allocated(device=None) -> int:
+        return 0
+
+    memory_reserved = max_memory_allocated = max_memory_reserved = memory_allocated
 
 
 @PlatformRegistry.register(platform="cpu")
-class CPUPlatform(PlatformBase):
-    """Device "cpu", backend gloo; profiling hooks are no-ops."""
+class PlatformCPU(PlatformBase):
+    """Selected only by ``VERL_PLATFORM=cpu``; never auto-detected, so GPU hosts are unaffected."""
 
-    def __init__(self):
-        self._module = _cpu_device_module()
+    _device_module = _CpuDeviceModule()
 
-    device_name = property(lambda self: "cpu")
-    vendor_name = property(lambda self: "cpu")
-    device_module = property(lambda self: self._module)
+    @property
+    def device_name(self) -> str:
+        return "cpu"
+
+    @property
+    def vendor_name(self) -> str:
+        return "cpu"
+
+    @property
+    def device_module(self) -> ModuleType:
+        return self._device_module
 
     def is_available(self) -> bool:
         return True
 
     def is_platform_available(self, use_smi_check=False) -> bool:
-        return False  # never auto-detected: only use_cpu_platform() installs it
+        return False
 
-    def current_device(self) -> str:
-        return "cpu"  # verl passes this to ``.to()``: an index would mean cuda:<index>
+    def current_device(self) -> torch.device:
+        # verl passes this to ``.to()`` and ``device=``, where an integer would mean ``cuda:<index>``.
+        return torch.device("cpu")
 
     def device_count(self) -> int:
         return 1
 
     def set_device(self, device_index: int) -> None:
-        return None
+        """Nothing to select: there is one CPU device."""
 
     def synchronize(self, device_index=None) -> None:
-        return None
+        """CPU ops are synchronous."""
 
     def manual_seed(self, seed: int) -> None:
         torch.manual_seed(seed)
@@ -84,10 +128,10 @@ class CPUPlatform(PlatformBase):
         torch.manual_seed(seed)
 
     def set_allocator_settings(self, settings: str) -> None:
-        return None
+        """The CPU allocator takes no CUDA allocator settings."""
 
     def empty_cache(self) -> None:
-        return None
+        """No device cache to free."""
 
     def get_device_capability(self, device_index: int = 0):
         return None, None
@@ -96,10 +140,23 @@ class CPUPlatform(PlatformBase):
         return "gloo"
 
     def visible_devices_envvar(self) -> str:
+        # Ray sets it for the fake "GPU" slots it hands out; a CPU build of torch ignores it.
         return "CUDA_VISIBLE_DEVICES"
 
+    @contextmanager
+    def nvtx_range(self, msg: str):
+        yield
+
+    def profiler_start(self) -> None:
+        """No device profiler."""
+
+    def profiler_stop(self) -> None:
+        """No device profiler."""
+
     def ray_resource_name(self) -> str:
-        return "CPU"
+        # verl's ResourcePoolManager counts Ray "GPU" (or NPU) resources only, so a CPU run starts Ray
+        # with logical GPUs (ray_kwargs.ray_init.num_gpus) that only place the workers.
+        return "GPU"
 
     def ray_noset_envvars(self) -> list[str]:
         return []
@@ -110,19 +167,43 @@ class CPUPlatform(PlatformBase):
     def cudart(self):
         return None
 
-    @contextmanager
-    def nvtx_range(self, msg: str):
-        yield
 
-    def profiler_start(self) -> None:
-        return None
+def use_cpu_platform() -> PlatformCPU:
+    """Install this platform process-wide with verl's ``set_platform`` and return it.
 
-    def profiler_stop(self) -> None:
-        return None
-
-
-def use_cpu_platform() -> CPUPlatform:
-    """Install the CPU platform as verl's process-wide platform and return it."""
-    platform = CPUPlatform()
+    For the engine-level GRPO loop (``critic_r1_ext.cpu.grpo_loop``), which builds verl's workers in
+    its own process without ``main_ppo``; the dry run selects the platform with ``VERL_PLATFORM=cpu``.
+    """
+    platform = PlatformCPU()
     set_platform(platform)
     return platform
+
+
+def init_process_group() -> None:
+    """Ray ``worker_process_setup_hook``: give verl's training workers a gloo process group.
+
+    verl 0.9.1 starts it in ``TrainingWorker.__init__`` with ``initialize_global_process_group_ray``
+    (verl/utils/distributed.py:83), whose backend string ``cpu:gloo,{device}:{backend}`` becomes
+    ``cpu:gloo,cpu:gloo`` on this platform, which torch rejects (duplicate device type). verl skips
+    the call when a group exists, so this hook starts the same group (gloo, verl's rank, world size
+    and rendezvous from the env vars its RayWorkerGroup sets) in those workers, and does nothing in
+    every other Ray worker process. A verl hook that would make it unnecessary: let the platform
+    return the whole ``init_process_group`` backend string.
+    """
+    keys = ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")
+    if not all(k in os.environ for k in keys) or torch.distributed.is_initialized():
+        return
+    torch.distributed.init_process_group(
+        backend="gloo",
+        rank=int(os.environ["RANK"]),
+        world_size=int(os.environ["WORLD_SIZE"]),
+        timeout=timedelta(minutes=30),
+    )
+
+
+# Imported after the platform is registered: verl's engine modules resolve the platform at import.
+from verl.workers.engine.base import EngineRegistry  # noqa: E402
+from verl.workers.engine.fsdp.transformer_impl import FSDPEngineWithLMHead, FSDPEngineWithValueHead  # noqa: E402
+
+EngineRegistry.register(model_type="language_model", backend=["fsdp", "fsdp2"], device="cpu")(FSDPEngineWithLMHead)
+EngineRegistry.register(model_type="value_model", backend=["fsdp", "fsdp2"], device="cpu")(FSDPEngineWithValueHead)
