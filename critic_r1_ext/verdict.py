@@ -5,15 +5,23 @@ bounded or unambiguous, plus one stack pass over brace tokens), so adversarial m
 stall a reward worker; inputs with no closed box or no closing think tag take a single C-level pass.
 
 A normalised verdict is one of:
-  * ``"1"`` / ``"2"``: a pairwise choice ("2", "Response 2", "\\text{Answer 2}", "[[2]]", "second" ...);
+  * ``"1"`` / ``"2"``: a pairwise choice ("2", "Response 2", "\\text{Answer 2}", "[[2]]", "second" ...),
+    letters included: "A", "Response A", "[A]", "Answer A is better" mean ``"1"`` as the B forms mean
+    ``"2"`` (a lower-case "a" counts only after a word such as "Response", or alone: else it is the article);
   * ``"tie"``: the two responses are judged equally good;
   * a canonical number for score labels ("7", "7.0", "7/10" -> "7");
   * any other short answer, lower-cased with wrappers stripped (compared as text);
-  * ``None``: no verdict, an empty box, or a hedge (it names both responses / several numbers).
+  * ``None``: no verdict, an empty box, a hedge (it names both responses / several numbers), or a
+    negation ("not 1", "Response 1 is worse", "isn't 2"): the other response is not inferred, since
+    "not worse", "neither" and score labels make that ambiguous.
+
+NUL and other control characters, zero-width and bidi marks are dropped before reading; bytes are
+decoded as UTF-8 (invalid sequences become U+FFFD), never ``str(bytes)``.
 """
 
 from __future__ import annotations
 
+import numbers
 import re
 
 # One token per brace event. ``\boxed`` may be followed by spaces before its brace; escaped
@@ -28,6 +36,18 @@ THINK_TAG = re.compile(r"<\s{0,8}(/\s{0,8})?think\s{0,8}>")
 # The closing tag spelled backwards: searching the reversed text finds the last one in one pass.
 _CLOSE_TAG_REVERSED = re.compile(r">\s{0,8}kniht\s{0,8}/\s{0,8}<")
 
+# Control characters other than whitespace, soft hyphen, zero-width and bidi marks: invisible, so ignored.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff]"
+)
+# A word that negates or speaks against the response it names: such a box is no vote.
+_NEGATION = re.compile(
+    r"\b(?:not|never|cannot|worse|worst|inferior|incorrect|wrong|weaker|loses|lose|loser)\b|n['\u2019]t\b"
+)
+# Words after which a letter names a response ("Response A", "Assistant B").
+_RESPONSE_NOUNS = frozenset("response answer option candidate output assistant choice model".split())
+_LETTERS = {"a": "1", "b": "2"}
 _FILLER = frozenset(
     "response responses answer answers option candidate output assistant choice the is are was "
     "better best preferred winner final verdict score rating number no my a an one's".split()
@@ -68,30 +88,67 @@ def boxed_spans(text: str) -> list[str]:
     return found
 
 
+def as_text(value: object) -> str | None:
+    """A model output or label as text: str as is, bytes decoded as UTF-8, numbers written out; else None.
+
+    >>> as_text("Response 2".encode() + bytes([255])), as_text(7), as_text(None)
+    ('Response 2\ufffd', '7', None)
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", errors="replace")
+    if isinstance(value, numbers.Number):
+        return str(value)
+    return None
+
+
 def normalize_verdict(raw: object) -> str | None:
     r"""Canonical form of a verdict or label (see the module docstring); ``None`` when there is none.
 
     >>> [normalize_verdict(v) for v in ["Response 2", r"\text{Answer 1}", "[[2]]", "2/10", "1 or 2"]]
     ['2', '1', '2', '2', None]
+    >>> [normalize_verdict(v) for v in ["A", "Response B", "[A]", "Answer A is better", "not 1", "2\x00\u200f"]]
+    ['1', '2', '1', '1', None, '2']
     """
-    if raw is None:
+    text = as_text(raw)
+    if text is None:
         return None
-    text = _LATEX_WRAPPERS.sub(" ", str(raw)).lower()
+    text = _LATEX_WRAPPERS.sub(" ", _INVISIBLE.sub("", text))
+    if _NEGATION.search(text.lower()):
+        return None
     fraction = _FRACTION.match(text.strip().strip("$ "))
     if fraction:
         text = fraction.group(1)
-    tokens = [_WORD_NUMBERS.get(t, t) for t in _PUNCT.sub(" ", text).split() if t not in _FILLER]
+    tokens = _choices(_PUNCT.sub(" ", text).split())
     if any(t in _TIE_WORDS for t in tokens):
         return "tie"
-    numbers = {_canonical_number(t) for t in tokens if _NUMBER.match(t)}
-    if len(numbers) > 1:
+    found = {_canonical_number(t) for t in tokens if _NUMBER.match(t)}
+    if len(found) > 1:
         return None
-    if numbers:
-        return numbers.pop()
+    if found:
+        return found.pop()
     words = [t for t in tokens if t not in ("and", "or", "both", "either", "neither")]
     if not words or len(words) != len(tokens):
         return None
     return " ".join(words)
+
+
+def _choices(raw_tokens: list[str]) -> list[str]:
+    """Lower-cased tokens without filler; "first", "two", "B" ... become "1"/"2".
+
+    "a" names response 1 when written "A", after a response noun, or alone; otherwise it is the article.
+    """
+    lowered = [t.lower() for t in raw_tokens]
+    alone = [t for t in lowered if t not in _FILLER] == [] and "a" in lowered
+    tokens = []
+    for i, (raw, token) in enumerate(zip(raw_tokens, lowered)):
+        named = token == "b" or raw == "A" or alone or (i > 0 and lowered[i - 1] in _RESPONSE_NOUNS)
+        if token in _LETTERS and named:
+            tokens.append(_LETTERS[token])
+        elif token not in _FILLER:
+            tokens.append(_WORD_NUMBERS.get(token, token))
+    return tokens
 
 
 def _canonical_number(token: str) -> str:
