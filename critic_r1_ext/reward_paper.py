@@ -5,7 +5,7 @@ Their function, per output: squeeze whitespace around ``<``, ``>`` and ``/`` wit
 text, re.DOTALL)``; accuracy = mathruler's ``grade_answer(extract_boxed_content(text), ground_truth)``
 (the last ``\boxed{`` anywhere, braces balanced, ``"None"`` when unclosed). This module gives the same
 result without their regexes, which backtrack quadratically (seconds on 64 KiB), on every input
-except two, documented in docs/reward.md: a box over ``MAX_GRADED_CHARS`` characters is
+except two, documented in docs/reward.md: a box over ``MAX_BOX_CHARS`` characters is
 not graded (accuracy 0), and an input on which mathruler raises scores accuracy 0 instead of crashing.
 """
 
@@ -16,22 +16,27 @@ from functools import lru_cache
 
 from mathruler.grader import grade_answer
 
+from critic_r1_ext.verdict import MAX_BOX_CHARS
+
 _BOX = "\\boxed{"
-# A whitespace run that starts a run and ends before a delimiter, or one right after a delimiter.
-# Each alternative starts only at a run boundary, so the scan is linear (``\s`` as in the authors' regex).
-_SPACE_BY_DELIMITER = re.compile(r"(?<!\s)\s+(?=[<>/])|(?<=[<>/])\s+")
-# Box contents longer than this are not graded (accuracy 0): mathruler's LaTeX parsing costs about
-# 0.1 ms per character (seconds on a 64 KiB box). A verdict or a math answer is far shorter.
-MAX_GRADED_CHARS = 4096
+# Whitespace right after a delimiter. Whitespace right before one is the same pattern on the reversed
+# text; both scans are linear, unlike a leading ``\s*``, which retries every start inside a long run.
+_SPACE_AFTER_DELIMITER = re.compile(r"([<>/])\s+")
 
 
 def squeeze_delimiters(text: str) -> str:
-    r"""The authors' whitespace normalisation: no whitespace next to ``<``, ``>`` or ``/``.
+    r"""The authors' whitespace normalisation: every whitespace run touching ``<``, ``>`` or ``/`` goes.
+
+    Runs after a delimiter go first, then runs before one (the same scan on the reversed text);
+    removing a run never puts whitespace next to a delimiter, so the result is the authors'.
 
     >>> squeeze_delimiters("< think >a</ think > \\boxed{1 / 2}")
     '<think>a</think>\\boxed{1/2}'
     """
-    return _SPACE_BY_DELIMITER.sub("", text)
+    if "<" not in text and ">" not in text and "/" not in text:
+        return text
+    text = _SPACE_AFTER_DELIMITER.sub(r"\1", text)
+    return _SPACE_AFTER_DELIMITER.sub(r"\1", text[::-1])[::-1]
 
 
 def format_ok(text: str) -> bool:
@@ -72,8 +77,11 @@ def last_boxed(text: str) -> str | None:
 
 
 def graded(answer: str, ground_truth: str) -> bool:
-    """``grade_answer(answer, ground_truth)``; ``False`` for an answer over ``MAX_GRADED_CHARS``."""
-    return len(answer) <= MAX_GRADED_CHARS and _grade(answer, ground_truth)
+    """``grade_answer(answer, ground_truth)``; ``False`` for an answer over ``MAX_BOX_CHARS`` characters.
+
+    mathruler's LaTeX parsing costs about 0.1 ms per character: seconds on a 64 KiB box.
+    """
+    return len(answer) <= MAX_BOX_CHARS and _grade(answer, ground_truth)
 
 
 @lru_cache(maxsize=4096)

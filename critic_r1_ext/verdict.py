@@ -1,8 +1,9 @@
 """Read a critic verdict out of model text: the last balanced ``\\boxed{}`` and its normalised form.
 
 Everything here runs in time linear in the input length (C-level regex scans whose quantifiers are
-bounded or unambiguous, plus one stack pass over brace tokens), so adversarial model outputs cannot
-stall a reward worker; inputs with no closed box or no closing think tag take a single C-level pass.
+bounded or unambiguous, and brace matching by ``str.find``/``str.count`` over disjoint windows), so
+adversarial model outputs cannot stall a reward worker. A box longer than ``MAX_BOX_CHARS`` is no
+verdict: no verdict or short answer is that long, and reading one would cost time for nothing.
 
 A normalised verdict is one of:
   * ``"1"`` / ``"2"``: a pairwise choice ("2", "Response 2", "\\text{Answer 2}", "[[2]]", "second" ...),
@@ -24,11 +25,12 @@ from __future__ import annotations
 import numbers
 import re
 
-# One token per brace event. ``\boxed`` may be followed by spaces before its brace; escaped
-# braces ``\{`` ``\}`` are literal text and do not count.
-_BRACE_TOKENS = re.compile(r"\\boxed\s*\{|\\[{}]|[{}]")
+MAX_BOX_CHARS = 4096
+# ``\boxed`` may be followed by spaces before its brace.
+_BOX_OPEN = re.compile(r"\\boxed\s*\{")
 _LATEX_WRAPPERS = re.compile(r"\\(?:boxed|text|textbf|textit|texttt|textrm|mathrm|mathbf|mathit|mbox|fbox)\b")
-_PUNCT = re.compile(r"[\[\]{}()<>$*\"'`,;:!?#=|~\\]+|\.(?!\d)|(?<!\d)\.")
+# Punctuation, and U+FFFD (an undecodable byte): word separators.
+_PUNCT = re.compile(r"[\[\]{}()<>$*\"'`,;:!?#=|~\\\ufffd]+|\.(?!\d)|(?<!\d)\.")
 _FRACTION = re.compile(r"^(-?\d+(?:\.\d+)?)\s*/\s*(?:10|100|5)$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 # Think tags may carry a few stray spaces ("< think >", "</ think>"), as the paper's reward tolerates.
@@ -38,8 +40,7 @@ _CLOSE_TAG_REVERSED = re.compile(r">\s{0,8}kniht\s{0,8}/\s{0,8}<")
 
 # Control characters other than whitespace, soft hyphen, zero-width and bidi marks: invisible, so ignored.
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff]"
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
 )
 # A word that negates or speaks against the response it names: such a box is no vote.
 _NEGATION = re.compile(
@@ -59,33 +60,63 @@ _TIE_WORDS = frozenset("tie tied equal equally same identical draw".split())
 def boxed_spans(text: str) -> list[str]:
     r"""Contents of every top-level, balanced ``\boxed{...}`` in order; unclosed boxes are ignored.
 
+    Escaped braces ``\{`` ``\}`` do not count; braces outside boxes cannot change where a box closes.
+
     >>> boxed_spans(r"\boxed{\frac{1}{2}} then \boxed{2} and \boxed{open")
     ['\\frac{1}{2}', '2']
     """
     first = text.find("\\boxed")
     if first < 0 or text.find("}", first) < 0:
         return []
-    # Braces before the first box cannot change how any box closes, so the scan starts there.
-    stack: list[tuple[bool, int]] = []  # (opens a box?, content start)
-    open_boxes = 0
     found: list[str] = []
-    for match in _BRACE_TOKENS.finditer(text, first):
-        token = match.group()
-        if token[0] == "\\" and len(token) == 2:
-            continue
-        if token == "}":
-            if not stack:
-                continue
-            is_box, start = stack.pop()
-            if is_box:
-                open_boxes -= 1
-                if open_boxes == 0:
-                    found.append(text[start : match.start()])
-            continue
-        is_box = token != "{"
-        stack.append((is_box, match.end()))
-        open_boxes += is_box
+    pos = first
+    while (opener := _BOX_OPEN.search(text, pos)) is not None:
+        close = _closing_brace(text, opener.end())
+        if close < 0:
+            break  # an unclosed box holds the rest of the text, so no later box is top-level
+        found.append(text[opener.end() : close])
+        pos = close + 1
     return found
+
+
+def _closing_brace(text: str, start: int) -> int:
+    """Index of the ``}`` that closes a brace opened just before ``start``, or -1.
+
+    At depth ``d`` the next ``d + 1`` closing braces cannot close the group, so they are skipped at once
+    and the opening braces among them counted: whole runs of nesting cost a few C-level scans.
+    """
+    pos, depth = start, 0
+    while True:
+        close = _nth_close(text, pos, depth + 1)
+        if close < 0:
+            return -1
+        opens = _unescaped(text, "{", pos, close)
+        if opens == 0:
+            return close
+        depth, pos = opens - 1, close + 1
+
+
+def _nth_close(text: str, pos: int, k: int) -> int:
+    """Index of the ``k``-th unescaped ``}`` at or after ``pos`` (``pos`` >= 1), or -1."""
+    while k > 64:  # a window of k characters holds at most k closing braces
+        stop = pos + k
+        if stop > len(text):
+            return -1
+        k -= _unescaped(text, "}", pos, stop)
+        pos = stop
+    close = pos - 1
+    for _ in range(k):
+        close = text.find("}", close + 1)
+        while close > 0 and text[close - 1] == "\\":
+            close = text.find("}", close + 1)
+        if close < 0:
+            return -1
+    return close
+
+
+def _unescaped(text: str, brace: str, start: int, stop: int) -> int:
+    """Braces in ``text[start:stop]`` not preceded by a backslash (``start`` >= 1)."""
+    return text.count(brace, start, stop) - text.count("\\" + brace, start - 1, stop)
 
 
 def as_text(value: object) -> str | None:
@@ -112,7 +143,7 @@ def normalize_verdict(raw: object) -> str | None:
     ['1', '2', '1', '1', None, '2']
     """
     text = as_text(raw)
-    if text is None:
+    if text is None or len(text) > MAX_BOX_CHARS:
         return None
     text = _LATEX_WRAPPERS.sub(" ", _INVISIBLE.sub("", text))
     if _NEGATION.search(text.lower()):
@@ -142,7 +173,7 @@ def _choices(raw_tokens: list[str]) -> list[str]:
     lowered = [t.lower() for t in raw_tokens]
     alone = [t for t in lowered if t not in _FILLER] == [] and "a" in lowered
     tokens = []
-    for i, (raw, token) in enumerate(zip(raw_tokens, lowered)):
+    for i, (raw, token) in enumerate(zip(raw_tokens, lowered, strict=True)):
         named = token == "b" or raw == "A" or alone or (i > 0 and lowered[i - 1] in _RESPONSE_NOUNS)
         if token in _LETTERS and named:
             tokens.append(_LETTERS[token])
@@ -164,18 +195,20 @@ def answer_part(text: str) -> str:
     return text[len(text) - last.start() :] if last else text
 
 
-def extract_verdict(text: str) -> tuple[str | None, str]:
+def extract_verdict(text: object) -> tuple[str | None, str]:
     r"""The normalised verdict of a model output and the raw text of its deciding box.
 
     Only the answer part counts: text after the last ``</think>`` when there is one. The verdict is
-    the last box's; if the boxes there disagree (a hedge), the verdict is ``None``.
+    the last box's; if the boxes there disagree (a hedge), the verdict is ``None``. Bytes are decoded;
+    other non-str input has no verdict.
 
     >>> extract_verdict(r"<think>maybe \boxed{1}</think> Response 2 is better: \boxed{2}")
     ('2', '2')
     >>> extract_verdict(r"\boxed{1} or rather \boxed{2}")
     (None, '2')
     """
-    boxes = boxed_spans(answer_part(text))
+    text = as_text(text)
+    boxes = boxed_spans(answer_part(text)) if text is not None else []
     if not boxes:
         return None, ""
     last = boxes[-1]

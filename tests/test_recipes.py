@@ -50,7 +50,6 @@ PAPER = {
     "trainer.total_epochs": 15,
     "reward.custom_reward_function.path": "pkg://critic_r1_ext.reward",
     "reward.custom_reward_function.name": "compute_score",
-    "reward.custom_reward_function.reward_kwargs.mode": "paper",
     "reward.custom_reward_function.reward_kwargs.acc_weight": 0.9,
     "reward.custom_reward_function.reward_kwargs.format_weight": 0.1,
 }

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from critic_r1_ext.reward import compute_score
-from critic_r1_ext.reward_paper import MAX_GRADED_CHARS, format_ok, last_boxed, squeeze_delimiters
+from critic_r1_ext.reward_paper import format_ok, last_boxed, squeeze_delimiters
+from critic_r1_ext.verdict import MAX_BOX_CHARS
 
 LABELS = ["1", "2", "tie", "Response 1", "A", "None"]
 
@@ -46,21 +47,57 @@ def test_authors_semantics(text, label, score):
 
 
 HAND_MADE = [
-    "", "1", "\\boxed{1}", "\\boxed{2}", "<think></think>\\boxed{1}", "<think>\n\n</think>\n\n\\boxed{2}\n",
-    "<think>a</think>b\\boxed{c}d", "<think>a</think>\\boxed{", "<think>a</think>\\boxed{}}", "<think>a\\boxed{1}}",
-    "</think><think>\\boxed{1}", "<think><think></think>\\boxed{1}", "<think>x</think></think>\\boxed{2}",
-    "<think>x</think>\\boxed{1 or 2}", "<think>x</think>\\boxed{both}", "<think>x</think>\\boxed{Tie}",
-    "<think>x</think>\\boxed{A}", "<think>x</think>\\boxed{[[1]]}", "<think>x</think>\\boxed{1.0}",
-    "<think>x</think>\\boxed{01}", "<think>x</think>\\boxed{\\boxed{1}}", "<think>x</think>\\boxed{{1}}",
-    "<think>x</think>\\boxed{\\frac{1}{1}}", "<think>x</think>\\boxed{1 / 1}", "<think>x</think>\\boxed{$1$}",
-    "<think>x</think>\\boxed{\\textbf{1}}", "<think>x</think>\\boxed{1}.\\boxed{", "\\boxed{1}\\boxed{2",
-    "\u3000<think>x</think>\\boxed{1}", "\xa0< think\t>x<\n/think >\\boxed{1}", "<think>x</think>\\boxed{1\u200b}",
-    "<think>x</think>\\boxed{1\x00}", "<think>x< /think>\\boxed{Response 2}", "<thinking>x</thinking>\\boxed{1}",
-    "<THINK>x</THINK>\\boxed{1}", "<think>x</think>\\Boxed{1}", "<think>x</think>\\boxed{None}",
-    "<think>x</think>\\boxed{\\}", "<think>x</think>\\boxed{\\{1\\}}", "<think>x</think>\\boxed{1}<think>",
-    "<think>" * 300, "\\boxed{" * 300, "</think>\\boxed{" * 150, "<" + " " * 2000, " " * 2000 + "x",
-    "\\boxed{" * 250 + "}" * 250, "<think></think>\\boxed{<think>\\boxed{ " * 60, "{" * 500 + "}" * 500,
-    "/" * 500, " / " * 500, "<think>" + "a/" * 700 + "</think>\\boxed{2}",
+    "",
+    "1",
+    "\\boxed{1}",
+    "\\boxed{2}",
+    "<think></think>\\boxed{1}",
+    "<think>\n\n</think>\n\n\\boxed{2}\n",
+    "<think>a</think>b\\boxed{c}d",
+    "<think>a</think>\\boxed{",
+    "<think>a</think>\\boxed{}}",
+    "<think>a\\boxed{1}}",
+    "</think><think>\\boxed{1}",
+    "<think><think></think>\\boxed{1}",
+    "<think>x</think></think>\\boxed{2}",
+    "<think>x</think>\\boxed{1 or 2}",
+    "<think>x</think>\\boxed{both}",
+    "<think>x</think>\\boxed{Tie}",
+    "<think>x</think>\\boxed{A}",
+    "<think>x</think>\\boxed{[[1]]}",
+    "<think>x</think>\\boxed{1.0}",
+    "<think>x</think>\\boxed{01}",
+    "<think>x</think>\\boxed{\\boxed{1}}",
+    "<think>x</think>\\boxed{{1}}",
+    "<think>x</think>\\boxed{\\frac{1}{1}}",
+    "<think>x</think>\\boxed{1 / 1}",
+    "<think>x</think>\\boxed{$1$}",
+    "<think>x</think>\\boxed{\\textbf{1}}",
+    "<think>x</think>\\boxed{1}.\\boxed{",
+    "\\boxed{1}\\boxed{2",
+    "\u3000<think>x</think>\\boxed{1}",
+    "\xa0< think\t>x<\n/think >\\boxed{1}",
+    "<think>x</think>\\boxed{1\u200b}",
+    "<think>x</think>\\boxed{1\x00}",
+    "<think>x< /think>\\boxed{Response 2}",
+    "<thinking>x</thinking>\\boxed{1}",
+    "<THINK>x</THINK>\\boxed{1}",
+    "<think>x</think>\\Boxed{1}",
+    "<think>x</think>\\boxed{None}",
+    "<think>x</think>\\boxed{\\}",
+    "<think>x</think>\\boxed{\\{1\\}}",
+    "<think>x</think>\\boxed{1}<think>",
+    "<think>" * 300,
+    "\\boxed{" * 300,
+    "</think>\\boxed{" * 150,
+    "<" + " " * 2000,
+    " " * 2000 + "x",
+    "\\boxed{" * 250 + "}" * 250,
+    "<think></think>\\boxed{<think>\\boxed{ " * 60,
+    "{" * 500 + "}" * 500,
+    "/" * 500,
+    " / " * 500,
+    "<think>" + "a/" * 700 + "</think>\\boxed{2}",
 ]
 
 
@@ -72,14 +109,38 @@ def test_hand_made_outputs(text, label):
 
 def _rollout(rng: random.Random) -> str:
     """A critic-like output: thinking, an answer part with 0-3 boxes, and a random flaw now and then."""
-    verdicts = ["1", "2", "Response 1", "\\text{Response 2}", "A", "B", "1 or 2", "tie", "", " 2 ", "\\frac{2}{1}",
-                "\\boxed{1}", "{2}", "1}", "2.0", "two", "[[1]]", "$2$", "1/2", "None"]
+    verdicts = [
+        "1",
+        "2",
+        "Response 1",
+        "\\text{Response 2}",
+        "A",
+        "B",
+        "1 or 2",
+        "tie",
+        "",
+        " 2 ",
+        "\\frac{2}{1}",
+        "\\boxed{1}",
+        "{2}",
+        "1}",
+        "2.0",
+        "two",
+        "[[1]]",
+        "$2$",
+        "1/2",
+        "None",
+    ]
     think = rng.choice(["<think>", "< think >", "<think >", "", "<thinking>", "<think><think>"])
     close = rng.choice(["</think>", "</ think>", "< /think >", "", "</think></think>"])
-    words = " ".join(rng.choice(["the", "first", "answer", "is", "\\boxed{1}", "a/b", "<", ">", "{", "}", "\n"])
-                     for _ in range(rng.randint(0, 30)))
-    boxes = " and ".join("\\boxed" + rng.choice(["{", " {", "{{"]) + rng.choice(verdicts) + rng.choice(["}", "", "}}"])
-                         for _ in range(rng.randint(0, 3)))
+    words = " ".join(
+        rng.choice(["the", "first", "answer", "is", "\\boxed{1}", "a/b", "<", ">", "{", "}", "\n"])
+        for _ in range(rng.randint(0, 30))
+    )
+    boxes = " and ".join(
+        "\\boxed" + rng.choice(["{", " {", "{{"]) + rng.choice(verdicts) + rng.choice(["}", "", "}}"])
+        for _ in range(rng.randint(0, 3))
+    )
     lead, gap = rng.choice(["", " ", "Sure. "]), rng.choice(["", " ", "\n"])
     return f"{lead}{think}{words}{close}{gap}{boxes}{words[:9]}"
 
@@ -93,8 +154,35 @@ def test_a_thousand_generated_outputs():
 
 
 _FRAGMENTS = st.sampled_from(
-    ["<think>", "</think>", "<", ">", "/", " ", "\n", "\t", "\u3000", "think", "\\boxed{", "\\boxed", "{", "}",
-     "1", "2", "Response ", "A", "or", "tie", "\\text{", "\\frac{1}{2}", ".", "$", "None", "\x00", "\u200f"]
+    [
+        "<think>",
+        "</think>",
+        "<",
+        ">",
+        "/",
+        " ",
+        "\n",
+        "\t",
+        "\u3000",
+        "think",
+        "\\boxed{",
+        "\\boxed",
+        "{",
+        "}",
+        "1",
+        "2",
+        "Response ",
+        "A",
+        "or",
+        "tie",
+        "\\text{",
+        "\\frac{1}{2}",
+        ".",
+        "$",
+        "None",
+        "\x00",
+        "\u200f",
+    ]
 )
 
 
@@ -105,7 +193,9 @@ def test_property_same_as_authors(parts, label):
 
 
 _PIECES = st.lists(
-    st.sampled_from([" ", "\t", "\n", "\xa0", "\u2028", "\x1c", "<", ">", "/", "a", "{", "}", "\\boxed{", "<think>", "</think>"]),
+    st.sampled_from(
+        [" ", "\t", "\n", "\xa0", "\u2028", "\x1c", "<", ">", "/", "a", "{", "}", "\\boxed{", "<think>", "</think>"]
+    ),
     max_size=40,
 ).map("".join)
 
@@ -124,7 +214,7 @@ def test_each_step_matches_the_authors_expression(text):
 
 def test_boxes_over_the_bound_are_not_graded():
     """The one documented difference: mathruler would grade this (slowly); paper mode scores accuracy 0."""
-    text = "<think>x</think>\\boxed{1" + "\\!" * MAX_GRADED_CHARS + "}"
+    text = "<think>x</think>\\boxed{1" + "\\!" * MAX_BOX_CHARS + "}"
     assert authors_score(text, "1")["accuracy"] == 1.0
     assert paper(text, "1")["acc"] == 0.0
-    assert paper("<think>x</think>\\boxed{1" + "\\!" * (MAX_GRADED_CHARS // 2 - 1) + "}", "1")["acc"] == 1.0
+    assert paper("<think>x</think>\\boxed{1" + "\\!" * (MAX_BOX_CHARS // 2 - 1) + "}", "1")["acc"] == 1.0
