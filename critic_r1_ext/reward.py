@@ -28,6 +28,8 @@ def format_ok(text: str) -> bool:
     >>> format_ok(r"\boxed{2}")
     False
     """
+    if "<" not in text:
+        return False
     tags = list(islice(THINK_TAG.finditer(text), 3))
     if len(tags) != 2 or tags[0].group(1) or not tags[1].group(1):
         return False

@@ -5,7 +5,7 @@ Their function, per output: squeeze whitespace around ``<``, ``>`` and ``/`` wit
 text, re.DOTALL)``; accuracy = mathruler's ``grade_answer(extract_boxed_content(text), ground_truth)``
 (the last ``\boxed{`` anywhere, braces balanced, ``"None"`` when unclosed). This module gives the same
 result without their regexes, which backtrack quadratically (seconds on 64 KiB), on every input
-except two, documented in docs/reward.md: a box over ``MAX_BOX_CHARS`` characters is
+except two, documented in docs/reward.md: a box over ``MAX_GRADED_CHARS`` characters is
 not graded (accuracy 0), and an input on which mathruler raises scores accuracy 0 instead of crashing.
 """
 
@@ -16,12 +16,13 @@ from functools import lru_cache
 
 from mathruler.grader import grade_answer
 
-from critic_r1_ext.verdict import MAX_BOX_CHARS
-
 _BOX = "\\boxed{"
 # Whitespace right after a delimiter. Whitespace right before one is the same pattern on the reversed
 # text; both scans are linear, unlike a leading ``\s*``, which retries every start inside a long run.
 _SPACE_AFTER_DELIMITER = re.compile(r"([<>/])\s+")
+# Box contents longer than this are not graded: mathruler's LaTeX parsing costs about 0.1 ms per
+# character (seconds on a 64 KiB box), and no verdict or math answer is that long.
+MAX_GRADED_CHARS = 4096
 
 
 def squeeze_delimiters(text: str) -> str:
@@ -33,10 +34,16 @@ def squeeze_delimiters(text: str) -> str:
     >>> squeeze_delimiters("< think >a</ think > \\boxed{1 / 2}")
     '<think>a</think>\\boxed{1/2}'
     """
-    if "<" not in text and ">" not in text and "/" not in text:
-        return text
+    if ("<" not in text and ">" not in text and "/" not in text) or not _has_space(text):
+        return text  # str scans run at memory speed; a regex scan costs tens of ns per character
     text = _SPACE_AFTER_DELIMITER.sub(r"\1", text)
     return _SPACE_AFTER_DELIMITER.sub(r"\1", text[::-1])[::-1]
+
+
+def _has_space(text: str) -> bool:
+    r"""Whether ``text`` has a whitespace character (``str.split`` and ``\s`` agree on what that is)."""
+    parts = text.split(maxsplit=1)
+    return len(parts) != 1 or parts[0] != text
 
 
 def format_ok(text: str) -> bool:
@@ -77,11 +84,8 @@ def last_boxed(text: str) -> str | None:
 
 
 def graded(answer: str, ground_truth: str) -> bool:
-    """``grade_answer(answer, ground_truth)``; ``False`` for an answer over ``MAX_BOX_CHARS`` characters.
-
-    mathruler's LaTeX parsing costs about 0.1 ms per character: seconds on a 64 KiB box.
-    """
-    return len(answer) <= MAX_BOX_CHARS and _grade(answer, ground_truth)
+    """``grade_answer(answer, ground_truth)``; ``False`` for an answer over ``MAX_GRADED_CHARS`` characters."""
+    return len(answer) <= MAX_GRADED_CHARS and _grade(answer, ground_truth)
 
 
 @lru_cache(maxsize=4096)

@@ -3,9 +3,12 @@ non-text outputs, and robustness (paper mode's equality with the authors' reward
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
+from authors_reward import authors_score
 from conftest import compose_verl_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -158,29 +161,37 @@ def test_format_ok_is_the_format_term():
     assert format_ok(GOOD) and not format_ok("\\boxed{2}")
 
 
-# Outputs where the modes differ, with (paper, robust) scores against the label "1"; docs/reward.md shows them.
-MODE_DIFFERENCES = [
-    ("<think>x</think> \\boxed{Response 1}", 0.1, 1.0),
-    ("<think>x</think> \\boxed{A}", 0.1, 1.0),
-    ("<think>x</think> \\boxed{2} ... \\boxed{1}", 1.0, 0.1),
-    ("<think>x</think> \\boxed{1 or 2}", 0.1, 0.1),
-    ("<think>x</think> \\boxed{1} or \\boxed{2}", 0.1, 0.1),
-    ("<think>x</think> \\boxed{2} or \\boxed{1}", 1.0, 0.1),
-    ("<think>it is \\boxed{1}</think> so that one", 0.9, 0.0),
-    ("<think>x</think> \\boxed{}", 0.1, 0.0),
-    ("<think>a</think> <think>b</think> \\boxed{1}", 1.0, 0.9),
-    ("<think>x</think> \\boxed {1}", 0.0, 1.0),
-    ("<think>x</think> \\boxed{not 1}", 0.1, 0.1),
-    ("<think>x</think> \\boxed{1\u200f}", 0.1, 1.0),
-    ("<think>x</think> \\boxed{1.0}", 1.0, 1.0),
-    ("<think>x</think> \\boxed{\\text{1}}", 1.0, 1.0),
-]
+def _doc_table() -> list[tuple[str, float, float]]:
+    """Rows of the table in docs/reward.md ("Where the two modes differ"): output, paper score, robust score."""
+    text = (Path(__file__).parent.parent / "docs" / "reward.md").read_text()
+    section = text.split("## Where the two modes differ", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0].startswith("`") and cells[0].endswith("`"):
+            rows.append((cells[0][1:-1], float(cells[1]), float(cells[2])))
+    return rows
 
 
-@pytest.mark.parametrize(("text", "paper", "robust_score"), MODE_DIFFERENCES)
+MODE_TABLE = _doc_table()
+
+
+def test_the_mode_table_is_there():
+    assert len(MODE_TABLE) >= 20
+
+
+@pytest.mark.parametrize(("text", "paper", "robust_score"), MODE_TABLE, ids=[row[0] for row in MODE_TABLE])
 def test_where_the_modes_differ(text, paper, robust_score):
+    """docs/reward.md's table, row by row, in both modes and in the authors' function."""
     assert compute_score("c", text, "1", mode="paper")["score"] == pytest.approx(paper)
+    assert authors_score(text, "1")["overall"] == pytest.approx(paper)
     assert robust("c", text, "1")["score"] == pytest.approx(robust_score)
+
+
+def test_an_invisible_mark_in_a_box():
+    text = "<think>x</think> \\boxed{1\u200f}"
+    assert (compute_score("c", text, "1", mode="paper")["score"], robust("c", text, "1")["score"]) == (0.1, 1.0)
+    assert authors_score(text, "1")["overall"] == pytest.approx(0.1)
 
 
 @pytest.mark.parametrize("recipe", ["critic_r1", "critic_r1_plus"])

@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from critic_r1_ext.reward import compute_score
-from critic_r1_ext.reward_paper import format_ok, last_boxed, squeeze_delimiters
-from critic_r1_ext.verdict import MAX_BOX_CHARS
+from critic_r1_ext.reward_paper import MAX_GRADED_CHARS, format_ok, last_boxed, squeeze_delimiters
 
 LABELS = ["1", "2", "tie", "Response 1", "A", "None"]
 
@@ -214,7 +213,7 @@ def test_each_step_matches_the_authors_expression(text):
 
 def test_boxes_over_the_bound_are_not_graded():
     """The one documented difference: mathruler would grade this (slowly); paper mode scores accuracy 0."""
-    text = "<think>x</think>\\boxed{1" + "\\!" * MAX_BOX_CHARS + "}"
+    text = "<think>x</think>\\boxed{1" + "\\!" * MAX_GRADED_CHARS + "}"
     assert authors_score(text, "1")["accuracy"] == 1.0
     assert paper(text, "1")["acc"] == 0.0
-    assert paper("<think>x</think>\\boxed{1" + "\\!" * (MAX_BOX_CHARS // 2 - 1) + "}", "1")["acc"] == 1.0
+    assert paper("<think>x</think>\\boxed{1" + "\\!" * (MAX_GRADED_CHARS // 2 - 1) + "}", "1")["acc"] == 1.0

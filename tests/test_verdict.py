@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from critic_r1_ext.verdict import MAX_BOX_CHARS, boxed_spans, extract_verdict, normalize_verdict
+from critic_r1_ext.verdict import MAX_VERDICT_CHARS, boxed_spans, extract_verdict, normalize_verdict
 from data_prep.preference import label_verdict, preference
 
 
@@ -65,8 +65,11 @@ def test_boxed_spans_match_a_stack_pass_on_deep_nesting(text):
 
 
 def test_overlong_boxes_are_no_verdict():
-    assert normalize_verdict("Response 2" + " " * (MAX_BOX_CHARS - 10)) == "2"
-    assert normalize_verdict("Response 2" + " " * (MAX_BOX_CHARS - 9)) is None
+    assert normalize_verdict("Response 2" + " " * (MAX_VERDICT_CHARS - 10)) == "2"
+    assert normalize_verdict("Response 2" + " " * (MAX_VERDICT_CHARS - 9)) is None
+    long_box = "\\boxed{Response 2, " + "because " * MAX_VERDICT_CHARS + "}"
+    assert extract_verdict(long_box)[0] is None
+    assert extract_verdict(long_box + " so \\boxed{2}")[0] is None  # the long box has no verdict: a hedge
 
 
 @settings(max_examples=300, deadline=None)
