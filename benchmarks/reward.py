@@ -137,9 +137,13 @@ def main() -> None:
     rows = [("realistic", samples, args.timeout * 10, 0.0)]
     rows += [(f"adversarial 64 KiB {kind}", [(adversarial(64 * 1024, kind), "1")], args.timeout, 1.0) for kind in KINDS]
     for label, data, timeout, seconds in rows:
-        r_paper = rate_with_timeout("paper", data, timeout, seconds)
-        r_robust = rate_with_timeout("robust", data, timeout, seconds)
-        r_base = rate_with_timeout("geo3k", data, timeout, seconds)
+        best: dict[str, float | None] = {}
+        for _ in range(3):  # interleaved repeats, best kept: other jobs on the machine skew single runs
+            for name in SCORERS:
+                if name not in best or best[name] is not None:
+                    rate = rate_with_timeout(name, data, timeout, seconds)
+                    best[name] = None if rate is None else max(rate, best.get(name) or 0.0)
+        r_paper, r_robust, r_base = best["paper"], best["robust"], best["geo3k"]
         print(
             f"{label:<28}{fmt(r_paper, timeout):>12}{fmt(r_robust, timeout):>12}{fmt(r_base, timeout):>12}"
             f"{speedup(r_paper, r_base, timeout):>12}{speedup(r_robust, r_base, timeout):>12}"

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numbers
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -156,6 +157,12 @@ def normalize_verdict(raw: object) -> str | None:
     text = as_text(raw)
     if text is None or len(text) > MAX_VERDICT_CHARS:
         return None
+    return _normalize_text(text)
+
+
+@lru_cache(maxsize=8192)
+def _normalize_text(text: str) -> str | None:
+    """``normalize_verdict`` of a short text, memoised (the rollouts of a GRPO group repeat verdicts)."""
     text = _LATEX_WRAPPERS.sub(" ", _INVISIBLE.sub("", text))
     if _NEGATION.search(text.lower()):
         return None
@@ -219,12 +226,14 @@ def extract_verdict(text: object) -> tuple[str | None, str]:
     (None, '2')
     """
     text = as_text(text)
-    boxes = boxed_spans(answer_part(text)) if text is not None else []
-    if not boxes:
-        return None, ""
+    answer = answer_part(text) if text is not None else ""
+    first = _BOX_OPEN.search(answer)
+    if first is None or _closing_brace(answer[: first.end() + MAX_VERDICT_CHARS + 1], first.end()) < 0:
+        return None, ""  # the first box is unclosed (no box counts) or too long (no verdict): no need to read on
+    boxes = boxed_spans(answer)
     last = boxes[-1]
     if any(len(box) > MAX_VERDICT_CHARS for box in boxes):
-        return None, last  # an overlong box is no verdict, so the boxes disagree or there is none
+        return None, last  # an overlong box is no verdict, so the boxes disagree
     verdict = normalize_verdict(last)
     if any(normalize_verdict(box) != verdict for box in set(boxes)):
         return None, last

@@ -211,6 +211,12 @@ def test_each_step_matches_the_authors_expression(text):
     assert ("None" if box is None else box) == extract_boxed_content(squeezed)
 
 
+def test_every_whitespace_character_is_squeezed_as_the_authors_do():
+    for char in map(chr, [*range(0x3000 + 1), 0xFEFF, 0x10FFFF]):
+        for text in (f"a{char}<{char}b", f"a{char}/", f"<think>{char}", f"{char}b"):
+            assert squeeze_delimiters(text) == re.sub(r"\s*(<|>|/)\s*", r"\1", text), hex(ord(char))
+
+
 def test_boxes_over_the_bound_are_not_graded():
     """The one documented difference: mathruler would grade this (slowly); paper mode scores accuracy 0."""
     text = "<think>x</think>\\boxed{1" + "\\!" * MAX_GRADED_CHARS + "}"
