@@ -36,10 +36,15 @@ def squeeze_delimiters(text: str) -> str:
     if ("<" not in text and ">" not in text and "/" not in text) or not _has_space(text):
         return text
     for delimiter in "<>/":
-        if delimiter in text:
-            pieces = text.split(delimiter)
-            inner = [piece.strip() for piece in pieces[1:-1]]
-            text = delimiter.join([pieces[0].rstrip(), *inner, pieces[-1].lstrip()])
+        at = text.find(delimiter)
+        if at < 0:
+            continue
+        if text.find(delimiter, at + 1) < 0:  # a single one: no per-character split of the whole text
+            text = text[:at].rstrip() + delimiter + text[at + 1 :].lstrip()
+            continue
+        pieces = text.split(delimiter)
+        inner = [piece.strip() for piece in pieces[1:-1]]
+        text = delimiter.join([pieces[0].rstrip(), *inner, pieces[-1].lstrip()])
     return text
 
 
@@ -60,7 +65,9 @@ def format_ok(text: str) -> bool:
     >>> format_ok("<think>a</think> \\boxed{1}"), format_ok("<think>a \\boxed{1}</think>")
     (True, False)
     """
-    if not text.startswith("<think>"):
+    # "/" and "\\" are looked up first: a one-character search runs at memory speed, a longer one
+    # can be ten times slower on long runs of a repeated character.
+    if not text.startswith("<think>") or "/" not in text or "\\" not in text:
         return False
     close = text.find("</think>", len("<think>"))
     box = text.find(_BOX, close + len("</think>")) if close >= 0 else -1

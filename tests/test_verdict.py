@@ -70,6 +70,8 @@ def test_overlong_boxes_are_no_verdict():
     long_box = "\\boxed{Response 2, " + "because " * MAX_VERDICT_CHARS + "}"
     assert extract_verdict(long_box)[0] is None
     assert extract_verdict(long_box + " so \\boxed{2}")[0] is None  # the long box has no verdict: a hedge
+    assert extract_verdict("\\boxed{2} so \\boxed{" + "x" * MAX_VERDICT_CHARS)[0] == "2"  # unclosed: ignored
+    assert extract_verdict("\\boxed{" + "x" * MAX_VERDICT_CHARS + " \\boxed{2}")[0] is None  # 2 is inside it
 
 
 @settings(max_examples=300, deadline=None)
