@@ -133,7 +133,7 @@ def main() -> None:
     samples = realistic(args.n)
     mean_kib = sum(len(t) for t, _ in samples) / len(samples) / 1024
     print(f"realistic: {args.n} responses, mean {mean_kib:.1f} KiB; judgments/s (higher is better)")
-    print(f"{'input':<28}{'paper':>12}{'robust':>12}{'geo3k':>12}{'paper x':>12}{'robust x':>12}")
+    print(f"{'input':<30}{'paper':>12}{'robust':>12}{'geo3k':>12}{'paper x':>15}{'robust x':>15}")
     rows = [("realistic", samples, args.timeout * 10, 0.0)]
     rows += [(f"adversarial 64 KiB {kind}", [(adversarial(64 * 1024, kind), "1")], args.timeout, 1.0) for kind in KINDS]
     for label, data, timeout, seconds in rows:
@@ -145,8 +145,8 @@ def main() -> None:
                     best[name] = None if rate is None else max(rate, best.get(name) or 0.0)
         r_paper, r_robust, r_base = best["paper"], best["robust"], best["geo3k"]
         print(
-            f"{label:<28}{fmt(r_paper, timeout):>12}{fmt(r_robust, timeout):>12}{fmt(r_base, timeout):>12}"
-            f"{speedup(r_paper, r_base, timeout):>12}{speedup(r_robust, r_base, timeout):>12}"
+            f"{label:<30}{fmt(r_paper, timeout):>12}{fmt(r_robust, timeout):>12}{fmt(r_base, timeout):>12}"
+            f"{speedup(r_paper, r_base, timeout):>15}{speedup(r_robust, r_base, timeout):>15}"
         )
 
     print("\nscaling: microseconds per judgment per KiB (flat = linear); 'nested' = balanced \\boxed{ nesting")
