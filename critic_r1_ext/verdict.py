@@ -50,6 +50,8 @@ _INVISIBLE = re.compile(
 _NEGATION = re.compile(
     r"\b(?:not|never|cannot|worse|worst|inferior|incorrect|wrong|weaker|loses|lose|loser)\b|n['\u2019]t\b"
 )
+# An arena-style comparison of the letters ("A>B", "B>>A", "A=B"): the winner, or a tie.
+_ARENA = re.compile(r"(?<![A-Za-z])([AB])\s*(>>?|<<?|=)\s*([AB])(?![A-Za-z])")
 # Words after which a letter names a response ("Response A", "Assistant B").
 _RESPONSE_NOUNS = frozenset("response answer option candidate output assistant choice model".split())
 _LETTERS = {"a": "1", "b": "2"}
@@ -166,6 +168,10 @@ def _normalize_text(text: str) -> str | None:
     text = _LATEX_WRAPPERS.sub(" ", _INVISIBLE.sub("", text))
     if _NEGATION.search(text.lower()):
         return None
+    arena = _ARENA.search(text)
+    if arena and arena.group(1) != arena.group(3):
+        left, op, right = arena.groups()
+        return "tie" if op == "=" else _LETTERS[(left if op[0] == ">" else right).lower()]
     fraction = _FRACTION.match(text.strip().strip("$ "))
     if fraction:
         text = fraction.group(1)

@@ -103,6 +103,13 @@ def test_letter_verdicts_mean_1_and_2(first, second):
     assert (label_verdict(first), label_verdict(second)) == ("1", "2")
 
 
+@pytest.mark.parametrize(
+    ("text", "verdict"), [("[[A>B]]", "1"), ("[[B>>A]]", "2"), ("A=B", "tie"), ("My verdict: [[B>A]]", "2")]
+)
+def test_arena_comparisons(text, verdict):
+    assert normalize_verdict(text) == verdict
+
+
 def test_an_article_is_not_a_letter_verdict():
     assert normalize_verdict("Response 2 is a better answer") == "2"
     assert normalize_verdict("B is a clear winner") == "2"
