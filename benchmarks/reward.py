@@ -1,13 +1,13 @@
-"""Judgments/second of the critic reward vs verl's geo3k reward (EasyR1's format+accuracy reward).
+"""Judgments/second of the critic reward, both modes, vs verl's geo3k reward (EasyR1's format+accuracy reward).
 
     python benchmarks/reward.py [--n 10000] [--timeout 60]
 
 The baseline is ``verl.utils.reward_score.geo3k.compute_score`` itself: format by
 ``re.fullmatch(r"<think>.*</think>.*\\boxed\\{.*\\}.*", DOTALL)``, accuracy by mathruler's
-``extract_boxed_content`` + ``grade_answer`` (``pip install mathruler``). It runs in a child process
-with a time limit, since on adversarial input it backtracks for minutes.
-Prints a table; goal: never slower on realistic input, >= 10x faster on adversarial input, and our
-time per KiB flat as the input grows (linear).
+``extract_boxed_content`` + ``grade_answer``; the authors' reward is the same plus a whitespace
+squeeze. Each run is a child process with a time limit, since on adversarial input the baseline
+backtracks for minutes. Prints a table; goal: both modes at least as fast as the baseline on every
+row (>= 1x), and time per KiB flat as the input grows (linear).
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from verl.utils.reward_score.geo3k import compute_score as geo3k_score
 
 from critic_r1_ext.reward import compute_score
 
-WORDS = ("the first answer counts circles correctly while the second one misses a triangle in the lower left "
-         "corner so its description of the image is wrong and also hallucinates a dog response image").split()
+WORDS = (
+    "the first answer counts circles correctly while the second one misses a triangle in the lower left "
+    "corner so its description of the image is wrong and also hallucinates a dog response image"
+).split()
 VERDICTS = ["2", "1", "Response 2", "\\text{Response 1}", "[[2]]", "Answer 1", "1 or 2", ""]
 
 
@@ -33,7 +35,7 @@ def realistic(n: int, seed: int = 0) -> list[tuple[str, str]]:
     for _ in range(n):
         words = [rng.choice(WORDS) for _ in range(rng.randint(100, 900))]
         for _ in range(rng.randint(0, 4)):
-            words.insert(rng.randrange(len(words)), "$\\frac{%d}{%d}$" % (rng.randint(1, 9), rng.randint(1, 9)))
+            words.insert(rng.randrange(len(words)), f"$\\frac{{{rng.randint(1, 9)}}}{{{rng.randint(1, 9)}}}$")
         thinking = " ".join(words)
         verdict = rng.choice(VERDICTS)
         style = rng.random()
@@ -47,10 +49,16 @@ def realistic(n: int, seed: int = 0) -> list[tuple[str, str]]:
     return out
 
 
+KINDS = ("think", "boxed", "close-boxed", "mixed", "nested", "spaces")
+
+
 def adversarial(size: int, kind: str) -> str:
-    """``size`` bytes of unclosed think/boxed fragments; ``nested`` is balanced boxes, our slowest path."""
+    """``size`` characters of unclosed think/boxed fragments; ``nested`` is balanced boxes, ``spaces`` a
+    whitespace run (which the authors' whitespace squeeze rescans from every position)."""
     if kind == "nested":
         return "\\boxed{" * (size // 8) + "}" * (size - size // 8 * 7)
+    if kind == "spaces":
+        return "<think>x" + " " * (size - 9) + "x"
     piece = {
         "think": "<think>",
         "boxed": "\\boxed{",
@@ -60,12 +68,19 @@ def adversarial(size: int, kind: str) -> str:
     return ("<think>" + piece * (size // len(piece)))[:size]
 
 
-def ours(text: str, truth: str) -> float:
-    return compute_score("critic", text, truth)["score"]
+def paper(text: str, truth: str) -> float:
+    return compute_score("critic", text, truth, mode="paper")["score"]
+
+
+def robust(text: str, truth: str) -> float:
+    return compute_score("critic", text, truth, mode="robust")["score"]
 
 
 def geo3k(text: str, truth: str) -> float:
     return geo3k_score(text, truth)
+
+
+SCORERS = {"paper": paper, "robust": robust, "geo3k": geo3k}
 
 
 def _rate(fn, samples, seconds: float = 0.0) -> float:
@@ -81,7 +96,7 @@ def _rate(fn, samples, seconds: float = 0.0) -> float:
 
 
 def _child(name, samples, seconds, queue):
-    fn = {"ours": ours, "geo3k": geo3k}[name]
+    fn = SCORERS[name]
     fn("<think>warm-up</think> \\boxed{1}", "1")  # lazy imports and regex compilation stay out of the timing
     queue.put(_rate(fn, samples, seconds))
 
@@ -105,6 +120,10 @@ def fmt(rate: float | None, timeout: float) -> str:
     return f"{rate:,.1f}" if rate >= 1 else f"{rate:.4f}"
 
 
+def speedup(rate: float, base: float | None, timeout: float) -> str:
+    return f"{rate / base:,.1f}x" if base else f"> {rate * timeout:,.0f}x"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=10_000, help="realistic responses")
@@ -113,30 +132,32 @@ def main() -> None:
 
     samples = realistic(args.n)
     mean_kib = sum(len(t) for t, _ in samples) / len(samples) / 1024
-    print(f"realistic: {args.n} responses, mean {mean_kib:.1f} KiB")
-    print(f"{'input':<28}{'ours judg/s':>14}{'geo3k judg/s':>16}{'speed-up':>14}")
-    r_ours = rate_with_timeout("ours", samples, args.timeout * 10)
-    r_base = rate_with_timeout("geo3k", samples, args.timeout * 10)
-    print(f"{'realistic':<28}{fmt(r_ours, args.timeout):>14}{fmt(r_base, args.timeout):>16}"
-          f"{(r_ours / r_base if r_base else float('inf')):>13.1f}x")
+    print(f"realistic: {args.n} responses, mean {mean_kib:.1f} KiB; judgments/s (higher is better)")
+    print(f"{'input':<30}{'paper':>12}{'robust':>12}{'geo3k':>12}{'paper x':>15}{'robust x':>15}")
+    rows = [("realistic", samples, args.timeout * 10, 0.0)]
+    rows += [(f"adversarial 64 KiB {kind}", [(adversarial(64 * 1024, kind), "1")], args.timeout, 1.0) for kind in KINDS]
+    for label, data, timeout, seconds in rows:
+        best: dict[str, float | None] = {}
+        for _ in range(3):  # interleaved repeats, best kept: other jobs on the machine skew single runs
+            for name in SCORERS:
+                if name not in best or best[name] is not None:
+                    rate = rate_with_timeout(name, data, timeout, seconds)
+                    best[name] = None if rate is None else max(rate, best.get(name) or 0.0)
+        r_paper, r_robust, r_base = best["paper"], best["robust"], best["geo3k"]
+        print(
+            f"{label:<30}{fmt(r_paper, timeout):>12}{fmt(r_robust, timeout):>12}{fmt(r_base, timeout):>12}"
+            f"{speedup(r_paper, r_base, timeout):>15}{speedup(r_robust, r_base, timeout):>15}"
+        )
 
-    for kind in ("think", "boxed", "close-boxed", "mixed", "nested"):
-        sample = [(adversarial(64 * 1024, kind), "1")]
-        r_ours = rate_with_timeout("ours", sample, args.timeout, seconds=1.0)
-        r_base = rate_with_timeout("geo3k", sample, args.timeout, seconds=0.0)
-        speedup = f"{r_ours / r_base:,.1f}x" if r_base else f"> {r_ours * args.timeout:,.0f}x"
-        print(f"{'adversarial 64 KiB ' + kind:<28}{fmt(r_ours, args.timeout):>14}{fmt(r_base, args.timeout):>16}{speedup:>14}")
-
-    print("\nscaling: ms per judgment ('mixed' as above; 'nested' = balanced \\boxed{ nesting, our slowest path)")
-    print(f"{'size':>8}{'ours mixed':>12}{'ours nested':>13}{'nested us/KiB':>15}{'geo3k mixed':>13}")
-    for kib in (4, 8, 16, 32, 64, 128, 256):
-        mixed = [(adversarial(kib * 1024, "mixed"), "1")]
-        nested = [(adversarial(kib * 1024, "nested"), "1")]
-        r_mixed = rate_with_timeout("ours", mixed, args.timeout, seconds=0.5)
-        r_nested = rate_with_timeout("ours", nested, args.timeout, seconds=0.5)
-        r_base = rate_with_timeout("geo3k", mixed, args.timeout / 4) if kib <= 16 else None
-        base = f"{1000 / r_base:,.1f}" if r_base else ("timeout" if kib <= 16 else "not run")
-        print(f"{kib:>6}Ki{1000 / r_mixed:>12.3f}{1000 / r_nested:>13.3f}{1e6 / r_nested / kib:>15.1f}{base:>13}")
+    print("\nscaling: microseconds per judgment per KiB (flat = linear); 'nested' = balanced \\boxed{ nesting")
+    print(f"{'size':>8}{'paper mixed':>13}{'paper nested':>14}{'robust mixed':>14}{'robust nested':>15}")
+    for kib in (4, 16, 64, 256, 1024):
+        cells = []
+        for name in ("paper", "robust"):
+            for kind in ("mixed", "nested"):
+                rate = rate_with_timeout(name, [(adversarial(kib * 1024, kind), "1")], args.timeout, seconds=0.5)
+                cells.append(f"{1e6 / rate / kib:.2f}")
+        print(f"{kib:>6}Ki{cells[0]:>13}{cells[1]:>14}{cells[2]:>14}{cells[3]:>15}")
 
 
 if __name__ == "__main__":

@@ -23,13 +23,13 @@ def test_tiny_qwen_generates_from_a_dataset_item_and_is_scored(tmp_path, tiny_qw
     torch.manual_seed(0)
     with torch.no_grad():
         out = model.generate(**inputs, max_new_tokens=24, do_sample=True, temperature=1.0, top_p=0.99)
-    new_tokens = out[0, inputs["input_ids"].shape[1]:]
+    new_tokens = out[0, inputs["input_ids"].shape[1] :]
     assert 0 < len(new_tokens) <= 24
     response = tiny_tokenizer.decode(new_tokens, skip_special_tokens=True)
     score = compute_score(item["data_source"], response, item["reward_model"]["ground_truth"], item["extra_info"])
-    assert set(score) == {"score", "acc", "format", "pred"} and 0.0 <= score["score"] <= 1.0
+    assert set(score) == {"score", "acc", "format", "pred", "error"} and 0.0 <= score["score"] <= 1.0
     truth = item["reward_model"]["ground_truth"]
-    assert compute_score(item["data_source"], f"<think>I compared.</think> \\boxed{{Answer {truth}}}", truth)["score"] == 1.0
+    assert compute_score(item["data_source"], f"<think>I compared.</think> \\boxed{{{truth}}}", truth)["score"] == 1.0
 
 
 def test_cli_writes_a_checkpoint_that_loads_like_a_hub_one(tmp_path, capsys):
