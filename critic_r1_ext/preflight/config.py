@@ -153,10 +153,12 @@ def check_reward(cfg) -> list[Check]:
         return [Check("reward", FAIL, "no custom reward function", "add +recipe=critic_r1.")]
     kwargs = cfg.reward.custom_reward_function.get("reward_kwargs") or {}
     acc_w, fmt_w = float(kwargs.get("acc_weight", 0.9)), float(kwargs.get("format_weight", 0.1))
+    # The paper mode grades the box with mathruler, as the authors did: a worded verdict is no match.
+    worded_acc = acc_w if kwargs.get("mode", "paper") == "robust" else 0.0
     think = "<think>Answer 1 misreads the chart; Answer 2 matches it.</think> "
     canned = [
         ("correct", think + "\\boxed{2}", acc_w + fmt_w),
-        ("correct, worded", think + "Answer 2 is better. \\boxed{\\text{Answer 2}}", acc_w + fmt_w),
+        ("correct, worded", think + "Answer 2 is better. \\boxed{\\text{Answer 2}}", worded_acc + fmt_w),
         ("wrong", think + "\\boxed{1}", fmt_w),
         ("hedge", think + "\\boxed{1 or 2}", fmt_w),
         ("no think", "\\boxed{2}", acc_w),
