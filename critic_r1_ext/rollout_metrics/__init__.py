@@ -42,8 +42,11 @@ def read_dumps(dump_dir: str | Path) -> dict[int, list[dict]]:
     return steps
 
 
-def step_metrics(rows: list[dict], acc_weight: float = 0.9, format_weight: float = 0.1) -> dict:
+def step_metrics(rows: list[dict], acc_weight: float = 0.9, format_weight: float = 0.1, mode: str = "paper") -> dict:
     """Mean score (as dumped), re-scored acc/format, verdict and label shares of "1" and their difference.
+
+    ``mode`` is the reward mode the run trained with; the verdict behind the position bias is the
+    normalised reading of the deciding box in either mode ("Response 1" counts as a "1").
 
     >>> rows = [{"output": "<think>a</think> \\\\boxed{1}", "gts": "1", "score": 1.0},
     ...         {"output": "<think>b</think> \\\\boxed{1}", "gts": "2", "score": 0.1}]
@@ -52,10 +55,12 @@ def step_metrics(rows: list[dict], acc_weight: float = 0.9, format_weight: float
     (0.5, 1.0, 1.0, 0.5, 0.5)
     """
     scored = [
-        compute_score("", str(r["output"]), r["gts"], acc_weight=acc_weight, format_weight=format_weight) for r in rows
+        compute_score("", str(r["output"]), r["gts"], acc_weight=acc_weight, format_weight=format_weight, mode=mode)
+        for r in rows
     ]
     n = len(rows)
-    verdict_1 = sum(s["pred"] == "1" for s in scored) / n
+    verdicts = [normalize_verdict(s["pred"]) if s["pred"] else None for s in scored]
+    verdict_1 = sum(v == "1" for v in verdicts) / n
     label_1 = sum(normalize_verdict(r["gts"]) == "1" for r in rows) / n
     return {
         "rollouts": n,
@@ -65,13 +70,15 @@ def step_metrics(rows: list[dict], acc_weight: float = 0.9, format_weight: float
         "verdict_1": verdict_1,
         "label_1": label_1,
         "position_bias": verdict_1 - label_1,
-        "no_verdict": sum(not s["pred"] for s in scored) / n,
+        "no_verdict": sum(v is None for v in verdicts) / n,
     }
 
 
-def metrics_table(dump_dir: str | Path, acc_weight: float = 0.9, format_weight: float = 0.1) -> list[dict]:
+def metrics_table(
+    dump_dir: str | Path, acc_weight: float = 0.9, format_weight: float = 0.1, mode: str = "paper"
+) -> list[dict]:
     """One row of :func:`step_metrics` per dumped step, in step order."""
     return [
-        {"step": step, **step_metrics(rows, acc_weight, format_weight)}
+        {"step": step, **step_metrics(rows, acc_weight, format_weight, mode)}
         for step, rows in sorted(read_dumps(dump_dir).items())
     ]

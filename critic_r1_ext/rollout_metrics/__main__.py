@@ -8,23 +8,27 @@ import json
 import sys
 from pathlib import Path
 
+from critic_r1_ext.reward import MODES
 from critic_r1_ext.rollout_metrics import COLUMNS, metrics_table
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__.split(":", 1)[1].strip())
+    parser = argparse.ArgumentParser(
+        description=__doc__.split(":", 1)[1].strip(), formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     parser.add_argument("dump_dir", help="the run's trainer.rollout_data_dir (holds <step>.jsonl)")
     parser.add_argument("--csv", help="also write the table as CSV here")
     parser.add_argument("--json", help="also write the table as a JSON list here")
     parser.add_argument("--acc-weight", type=float, default=0.9)
     parser.add_argument("--format-weight", type=float, default=0.1)
+    parser.add_argument("--mode", choices=MODES, default="paper", help="the reward mode the run trained with")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        table = metrics_table(args.dump_dir, args.acc_weight, args.format_weight)
+        table = metrics_table(args.dump_dir, args.acc_weight, args.format_weight, args.mode)
     except (OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

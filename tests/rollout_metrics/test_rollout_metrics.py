@@ -40,7 +40,8 @@ def test_metrics_per_step_including_position_bias(tmp_path):
 
 def test_cli_prints_and_writes_csv_and_json(tmp_path, capsys):
     write_step(tmp_path / "dump", 3, ["<think>a</think> \\boxed{2}"], ["Response 2"])
-    assert main([str(tmp_path / "dump"), "--csv", str(tmp_path / "m.csv"), "--json", str(tmp_path / "m.json")]) == 0
+    argv = [str(tmp_path / "dump"), "--csv", str(tmp_path / "m.csv"), "--json", str(tmp_path / "m.json")]
+    assert main([*argv, "--mode", "robust"]) == 0  # "Response 2" matches \\boxed{2} only in the robust mode
     assert "position_bias" in capsys.readouterr().out
     rows = list(csv.DictReader((tmp_path / "m.csv").open()))
     assert rows[0]["step"] == "3" and float(rows[0]["acc"]) == 1.0
