@@ -1,4 +1,6 @@
-"""Print pins for the installed dependency closure of critic-r1-ext[test]: python .ci/freeze_constraints.py > .ci/constraints.txt
+"""Print pins for the installed dependency closure of critic-r1-ext[test].
+
+    python .ci/freeze_constraints.py > .ci/constraints.txt
 
 CI installs with these constraints so pip's resolver does not backtrack for minutes over verl's
 loosely pinned dependencies. Run it in an environment where ``pip install -e ".[test]"`` succeeded.

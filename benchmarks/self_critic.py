@@ -47,8 +47,9 @@ def sample_pool(rng: random.Random, n: int) -> tuple[list[str | None], str]:
     return answers, correct
 
 
-def simulated_judge(rng: random.Random, answers, correct, skill: float, bias: float, no_verdict: float,
-                    consistency: float):
+def simulated_judge(
+    rng: random.Random, answers, correct, skill: float, bias: float, no_verdict: float, consistency: float
+):
     """A judge callable over ordered candidate pairs: noisy, biased towards position 1, maybe consistent."""
     preference: dict[frozenset, float] = {}
 
@@ -107,8 +108,10 @@ def print_table(args) -> None:
         cells = "".join(f" | {row[name][0]:15.3f} {row[name][1]:5.1f}" for name in VARIANTS)
         print(f"{n:>4} {row['first']:6.3f} {row['majority']:6.3f}{cells}")
     plain, both = row["plain"], row["merged+both"]
-    print(f"N=128: merged+both makes {plain[1] / both[1]:.1f}x fewer judge calls than plain knockout; "
-          f"selection accuracy {both[0]:.3f} vs {plain[0]:.3f}")
+    print(
+        f"N=128: merged+both makes {plain[1] / both[1]:.1f}x fewer judge calls than plain knockout; "
+        f"selection accuracy {both[0]:.3f} vs {plain[0]:.3f}"
+    )
 
 
 def main() -> None:
@@ -121,8 +124,10 @@ def main() -> None:
     parser.add_argument("--max-looks", type=int, default=3, help="as self_critic --max-looks")
     parser.add_argument("--consistency", type=float, default=0.5, help="for the consistent judge")
     args = parser.parse_args()
-    print(f"{args.questions} simulated questions per N, seed {args.seed}; judge skill {args.skill}, "
-          f"position-1 bias {args.bias}, no verdict {args.no_verdict}; up to {args.max_looks} looks per merged match")
+    print(
+        f"{args.questions} simulated questions per N, seed {args.seed}; judge skill {args.skill}, "
+        f"position-1 bias {args.bias}, no verdict {args.no_verdict}; up to {args.max_looks} looks per merged match"
+    )
     consistency = args.consistency
     for label, args.consistency in (("independent judge", 0.0), (f"consistent judge ({consistency})", consistency)):
         print(f"\n{label}")

@@ -39,7 +39,9 @@ def pairwise_prompt(question: str, response_1: str, response_2: str, num_images:
     question = question.strip()
     missing = num_images - question.count(IMAGE_MARKER)
     if missing < 0:
-        raise ValueError(f"question has {question.count(IMAGE_MARKER)} {IMAGE_MARKER} markers but only {num_images} images")
+        raise ValueError(
+            f"question has {question.count(IMAGE_MARKER)} {IMAGE_MARKER} markers but only {num_images} images"
+        )
     body = _PAIRWISE.format(
         question=question,
         response_1=response_1.strip(),

@@ -23,15 +23,17 @@ def pairwise_rows(n: int, long_row: int | None = None) -> list[dict]:
     rows = []
     for i in range(n):
         first = f"There are {i % 5} red circles." + (" very long" * 3000 if i == long_row else "")
-        rows.append({
-            "question": f"How many red circles are in the image? (item {i})",
-            "response_1": first,
-            "response_2": f"I see {i % 5 + 1} circles.",
-            "label": "1" if i % 2 else "2",
-            "images": [png("red")],
-            "data_source": "sample/shapes",
-            "extra_info": {"id": f"row-{i}", "index": i},
-        })
+        rows.append(
+            {
+                "question": f"How many red circles are in the image? (item {i})",
+                "response_1": first,
+                "response_2": f"I see {i % 5 + 1} circles.",
+                "label": "1" if i % 2 else "2",
+                "images": [png("red")],
+                "data_source": "sample/shapes",
+                "extra_info": {"id": f"row-{i}", "index": i},
+            }
+        )
     return rows
 
 
@@ -71,8 +73,9 @@ def test_verl_factory_builds_our_class_and_renders_the_critic_prompt(tmp_path, t
     text = user_text(item)
     assert "There are 1 red circles." in text and "I see 2 circles." in text
     assert text.endswith(THINK_BOXED_SUFFIX)
-    assert text == pairwise_prompt("How many red circles are in the image? (item 1)", "There are 1 red circles.",
-                                   "I see 2 circles.", 1).replace("<image>\n", "\n", 1)
+    assert text == pairwise_prompt(
+        "How many red circles are in the image? (item 1)", "There are 1 red circles.", "I see 2 circles.", 1
+    ).replace("<image>\n", "\n", 1)
     assert item["reward_model"]["ground_truth"] == "1"
     assert item["data_source"] == "sample/shapes"
     assert item["extra_info"]["id"] == "row-1" and item["index"] == 1
@@ -97,7 +100,9 @@ def test_swaps_follow_label_and_are_deterministic_per_epoch(tmp_path, tiny_token
     assert all(0.2 < r < 0.8 for r in rates)
     assert [i["extra_info"]["swapped"] for i in epochs[0]] != [i["extra_info"]["swapped"] for i in epochs[1]]
     again = build(tmp_path, rows, tiny_tokenizer, tiny_processor, "data.swap_prob=0.5", "data.seed=7")
-    assert [again[i]["extra_info"]["swapped"] for i in range(len(again))] == [i["extra_info"]["swapped"] for i in epochs[0]]
+    assert [again[i]["extra_info"]["swapped"] for i in range(len(again))] == [
+        i["extra_info"]["swapped"] for i in epochs[0]
+    ]
 
 
 def test_swap_state_survives_a_stateful_dataloader_resume(tmp_path, tiny_tokenizer, tiny_processor):
@@ -120,7 +125,9 @@ def test_validation_files_keep_one_fixed_order(tmp_path, tiny_tokenizer, tiny_pr
 
     path = write(tmp_path, pairwise_rows(12), "val.parquet")
     cfg = compose_verl_config(
-        "+recipe=critic_r1", f"data.val_files={path}", f"data.train_files={tmp_path / 'train.parquet'}",
+        "+recipe=critic_r1",
+        f"data.val_files={path}",
+        f"data.train_files={tmp_path / 'train.parquet'}",
         "data.filter_overlong_prompts=false",
     )
     ds = create_rl_dataset(path, cfg.data, tiny_tokenizer, tiny_processor, is_train=False)
@@ -163,8 +170,13 @@ def test_a_smaller_data_max_pixels_caps_images_that_carry_their_own(tmp_path, ti
 
 
 def test_released_rows_with_a_full_prompt(tmp_path, tiny_tokenizer, tiny_processor):
-    rows = [{"question": "<image>\nWhich response is better?\n[Response 1] a\n[Response 2] b", "answer": "2",
-             "image": png("blue")}]
+    rows = [
+        {
+            "question": "<image>\nWhich response is better?\n[Response 1] a\n[Response 2] b",
+            "answer": "2",
+            "image": png("blue"),
+        }
+    ]
     ds = build(tmp_path, rows, tiny_tokenizer, tiny_processor)
     item = ds[0]
     assert user_text(item).endswith(THINK_BOXED_SUFFIX) and "[Response 2] b" in user_text(item)
@@ -175,8 +187,15 @@ def test_released_rows_with_a_full_prompt(tmp_path, tiny_tokenizer, tiny_process
 
 
 def test_plain_verl_rows_pass_through(tmp_path, tiny_tokenizer, tiny_processor):
-    rows = [{"prompt": [{"role": "user", "content": "<image>Count the circles."}], "images": [png("green")],
-             "data_source": "geo", "reward_model": {"ground_truth": "3"}, "extra_info": {"index": 0}}]
+    rows = [
+        {
+            "prompt": [{"role": "user", "content": "<image>Count the circles."}],
+            "images": [png("green")],
+            "data_source": "geo",
+            "reward_model": {"ground_truth": "3"},
+            "extra_info": {"index": 0},
+        }
+    ]
     item = build(tmp_path, rows, tiny_tokenizer, tiny_processor)[0]
     assert user_text(item) == "Count the circles." and item["reward_model"]["ground_truth"] == "3"
 

@@ -22,7 +22,10 @@ def demo_commands() -> list[str]:
 def test_offline_demo_runs_end_to_end(tmp_path):
     commands = demo_commands()
     assert [shlex.split(c)[2] for c in commands] == [
-        "critic_r1_ext.tiny_model", "critic_r1_ext.self_critic", "critic_r1_ext.evaluate.critic"]
+        "critic_r1_ext.tiny_model",
+        "critic_r1_ext.self_critic",
+        "critic_r1_ext.evaluate.critic",
+    ]
     for command in commands:
         argv = [arg.replace("runs/", f"{tmp_path}/") for arg in shlex.split(command)]
         assert argv[0] == "python"

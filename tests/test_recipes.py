@@ -63,8 +63,14 @@ PAPER = {
     "reward.custom_reward_function.reward_kwargs.format_weight": 0.1,
 }
 PER_VARIANT = {
-    "critic_r1": {"actor_rollout_ref.model.path": "Qwen/Qwen2.5-VL-7B-Instruct", "actor_rollout_ref.actor.optim.lr": 1e-6},
-    "critic_r1_plus": {"actor_rollout_ref.model.path": "russwang/ThinkLite-VL-7B", "actor_rollout_ref.actor.optim.lr": 5e-7},
+    "critic_r1": {
+        "actor_rollout_ref.model.path": "Qwen/Qwen2.5-VL-7B-Instruct",
+        "actor_rollout_ref.actor.optim.lr": 1e-6,
+    },
+    "critic_r1_plus": {
+        "actor_rollout_ref.model.path": "russwang/ThinkLite-VL-7B",
+        "actor_rollout_ref.actor.optim.lr": 5e-7,
+    },
     "critic_r1_plus_mimo": {
         "actor_rollout_ref.model.path": "XiaomiMiMo/MiMo-VL-7B-RL-2508",
         "actor_rollout_ref.actor.optim.lr": 1e-6,
@@ -238,7 +244,11 @@ def test_verl_validates_and_builds_dataclasses(recipe):
     actor = omega_conf_to_dataclass(cfg.actor_rollout_ref.actor)
     rollout = omega_conf_to_dataclass(cfg.actor_rollout_ref.rollout)
     algo = omega_conf_to_dataclass(cfg.algorithm)
-    assert (actor.kl_loss_coef, actor.clip_ratio_high, actor.optim.lr) == (0.01, 0.3, PER_VARIANT[recipe]["actor_rollout_ref.actor.optim.lr"])
+    assert (actor.kl_loss_coef, actor.clip_ratio_high, actor.optim.lr) == (
+        0.01,
+        0.3,
+        PER_VARIANT[recipe]["actor_rollout_ref.actor.optim.lr"],
+    )
     assert (rollout.n, rollout.top_p, rollout.prompt_length) == (8, 0.99, 8192)
     assert algo.adv_estimator == "grpo"
 
@@ -295,12 +305,16 @@ def test_wheel_install_resolves_recipe(tmp_path):
         shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheel_dir), str(source)],
-        check=True, capture_output=True, timeout=300,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     (wheel,) = wheel_dir.glob("critic_r1_ext-*.whl")
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
-        check=True, capture_output=True, timeout=300,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     assert (target / "critic_r1_ext" / "hydra_configs" / "recipe" / "critic_r1_plus.yaml").is_file()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), SITE_PACKAGES])}

@@ -68,7 +68,7 @@ def _unwrap(text: str) -> str:
         match = _FRAC.match(text, frac + 5) if frac >= 0 else None
         if not match:
             break
-        text = f"{text[:frac]}({match.group(1)})/({match.group(2)}){text[match.end():]}"
+        text = f"{text[:frac]}({match.group(1)})/({match.group(2)}){text[match.end() :]}"
     return text.replace("\\frac", "")
 
 

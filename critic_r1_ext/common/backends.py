@@ -55,8 +55,9 @@ def render(processor, request: Request, pixel_bounds: dict) -> tuple[str, list]:
 class HFBackend:
     """transformers generation; CPU-friendly for the tiny test model."""
 
-    def __init__(self, model: str, batch_size: int = 8, dtype: str = "auto", pixel_bounds: dict | None = None,
-                 seed: int = 0, **_):
+    def __init__(
+        self, model: str, batch_size: int = 8, dtype: str = "auto", pixel_bounds: dict | None = None, seed: int = 0, **_
+    ):
         import torch
         from transformers import AutoModelForImageTextToText, AutoProcessor
 
@@ -67,13 +68,15 @@ class HFBackend:
         self.batch_size = batch_size
         self.pixel_bounds = pixel_bounds or {}
 
-    def generate(self, requests: list[Request], n: int, temperature: float, top_p: float,
-                 max_new_tokens: int) -> list[list[str]]:
+    def generate(
+        self, requests: list[Request], n: int, temperature: float, top_p: float, max_new_tokens: int
+    ) -> list[list[str]]:
         """``n`` completions per request, in request order."""
         outputs: list[list[str]] = []
         for start in range(0, len(requests), self.batch_size):
-            outputs += self._generate_batch(requests[start : start + self.batch_size], n, temperature, top_p,
-                                            max_new_tokens)
+            outputs += self._generate_batch(
+                requests[start : start + self.batch_size], n, temperature, top_p, max_new_tokens
+            )
         return outputs
 
     def _generate_batch(self, requests, n, temperature, top_p, max_new_tokens):
@@ -81,37 +84,54 @@ class HFBackend:
 
         rendered = [render(self.processor, request, self.pixel_bounds) for request in requests]
         images = [image for _, batch_images in rendered for image in batch_images]
-        inputs = self.processor(text=[text for text, _ in rendered], images=images or None, padding=True,
-                                return_tensors="pt").to(self.model.device)
-        sampling = {"do_sample": True, "temperature": temperature, "top_p": top_p} if temperature > 0 else {
-            "do_sample": False}
+        inputs = self.processor(
+            text=[text for text, _ in rendered], images=images or None, padding=True, return_tensors="pt"
+        ).to(self.model.device)
+        sampling = (
+            {"do_sample": True, "temperature": temperature, "top_p": top_p} if temperature > 0 else {"do_sample": False}
+        )
         with torch.inference_mode():
             tokens = self.model.generate(**inputs, **sampling, max_new_tokens=max_new_tokens, num_return_sequences=n)
-        texts = self.processor.batch_decode(tokens[:, inputs["input_ids"].shape[1]:], skip_special_tokens=True)
+        texts = self.processor.batch_decode(tokens[:, inputs["input_ids"].shape[1] :], skip_special_tokens=True)
         return [texts[k * n : (k + 1) * n] for k in range(len(requests))]
 
 
 class VLLMBackend:
     """vLLM offline generation (GPU); every call is one batched ``LLM.generate``."""
 
-    def __init__(self, model: str, max_images: int = 1, tensor_parallel_size: int = 1,
-                 gpu_memory_utilization: float = 0.85, max_model_len: int | None = None,
-                 pixel_bounds: dict | None = None, seed: int = 0, **_):
+    def __init__(
+        self,
+        model: str,
+        max_images: int = 1,
+        tensor_parallel_size: int = 1,
+        gpu_memory_utilization: float = 0.85,
+        max_model_len: int | None = None,
+        pixel_bounds: dict | None = None,
+        seed: int = 0,
+        **_,
+    ):
         from transformers import AutoProcessor
         from vllm import LLM
 
         self.processor = AutoProcessor.from_pretrained(model)
-        self.llm = LLM(model=model, limit_mm_per_prompt={"image": max(max_images, 1)}, seed=seed,
-                       tensor_parallel_size=tensor_parallel_size, gpu_memory_utilization=gpu_memory_utilization,
-                       max_model_len=max_model_len)
+        self.llm = LLM(
+            model=model,
+            limit_mm_per_prompt={"image": max(max_images, 1)},
+            seed=seed,
+            tensor_parallel_size=tensor_parallel_size,
+            gpu_memory_utilization=gpu_memory_utilization,
+            max_model_len=max_model_len,
+        )
         self.pixel_bounds = pixel_bounds or {}
 
-    def generate(self, requests: list[Request], n: int, temperature: float, top_p: float,
-                 max_new_tokens: int) -> list[list[str]]:
+    def generate(
+        self, requests: list[Request], n: int, temperature: float, top_p: float, max_new_tokens: int
+    ) -> list[list[str]]:
         from vllm import SamplingParams
 
-        params = SamplingParams(n=n, temperature=temperature, top_p=top_p if temperature > 0 else 1.0,
-                                max_tokens=max_new_tokens)
+        params = SamplingParams(
+            n=n, temperature=temperature, top_p=top_p if temperature > 0 else 1.0, max_tokens=max_new_tokens
+        )
         prompts = []
         for request in requests:
             text, images = render(self.processor, request, self.pixel_bounds)
@@ -138,10 +158,18 @@ def add_backend_arguments(parser) -> None:
 def backend_from_args(args, max_images: int):
     """The backend the parsed CLI options (see :func:`add_backend_arguments`) ask for."""
     pixel_bounds = {k: v for k, v in (("min_pixels", args.min_pixels), ("max_pixels", args.max_pixels)) if v}
-    return make_backend(args.backend, args.model, batch_size=args.batch_size, dtype=args.dtype,
-                        pixel_bounds=pixel_bounds, seed=args.seed, max_images=max_images,
-                        tensor_parallel_size=args.tensor_parallel_size,
-                        gpu_memory_utilization=args.gpu_memory_utilization, max_model_len=args.max_model_len)
+    return make_backend(
+        args.backend,
+        args.model,
+        batch_size=args.batch_size,
+        dtype=args.dtype,
+        pixel_bounds=pixel_bounds,
+        seed=args.seed,
+        max_images=max_images,
+        tensor_parallel_size=args.tensor_parallel_size,
+        gpu_memory_utilization=args.gpu_memory_utilization,
+        max_model_len=args.max_model_len,
+    )
 
 
 def make_backend(name: str, model: str, **options):

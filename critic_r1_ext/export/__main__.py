@@ -101,7 +101,9 @@ def _load_strict(out: Path, config) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     parser.add_argument("--checkpoint", required=True, help="run folder, global_step_N folder, or its actor/ folder")
     parser.add_argument("--out", required=True, help="target Hugging Face folder")
     parser.add_argument("--check-load", action="store_true", help="also load the weights with transformers")

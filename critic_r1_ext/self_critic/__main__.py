@@ -22,15 +22,19 @@ from tqdm import tqdm
 
 from critic_r1_ext.common.answers import final_answer, normalize_answer
 from critic_r1_ext.common.backends import Request, add_backend_arguments, backend_from_args
-from critic_r1_ext.prompt import pairwise_prompt, with_suffix
 from critic_r1_ext.common.records import append_record, image_items, load_images, load_output, read_rows, row_id
+from critic_r1_ext.prompt import pairwise_prompt, with_suffix
 from critic_r1_ext.self_critic.scaling_plot import plot_scaling
 from critic_r1_ext.self_critic.selection import entrants, knockout, majority_vote, run_batched
 from critic_r1_ext.verdict import extract_verdict
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="critic-r1-self-critic", description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="critic-r1-self-critic",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     parser.add_argument("--model", required=True, help="checkpoint folder or hub id (HF format)")
     parser.add_argument("--data", required=True, help=".jsonl/.json/.parquet rows: id, question, images, answer")
     parser.add_argument("--output", default="self_critic.jsonl", help="per-question JSONL (default %(default)s)")
@@ -41,15 +45,28 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--top-p", type=float, default=1.0)
     parser.add_argument("--max-new-tokens", type=int, default=2048, help="per candidate")
     parser.add_argument("--judge-max-new-tokens", type=int, default=2048, help="per judgment (greedy)")
-    parser.add_argument("--merge", action=argparse.BooleanOptionalAction, default=True,
-                        help="merge candidates with the same final answer before judging")
-    parser.add_argument("--both-orders", action=argparse.BooleanOptionalAction, default=True,
-                        help="judge every look in both positions")
+    parser.add_argument(
+        "--merge",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="merge candidates with the same final answer before judging",
+    )
+    parser.add_argument(
+        "--both-orders", action=argparse.BooleanOptionalAction, default=True, help="judge every look in both positions"
+    )
     parser.add_argument("--max-looks", type=int, default=3, help="representative pairs per merged match")
-    parser.add_argument("--scaling", action=argparse.BooleanOptionalAction, default=True,
-                        help="also select among the first 1, 2, 4, ... candidates (for --plot; costs extra judge calls)")
-    parser.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True,
-                        help="skip question ids already in OUTPUT (--no-resume overwrites it)")
+    parser.add_argument(
+        "--scaling",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also select among the first 1, 2, 4, ... candidates (for --plot; costs extra judge calls)",
+    )
+    parser.add_argument(
+        "--resume",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="skip question ids already in OUTPUT (--no-resume overwrites it)",
+    )
     parser.add_argument("--limit", type=int, help="only the first LIMIT questions of the data file")
     parser.add_argument("--questions-per-batch", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
@@ -73,8 +90,14 @@ def read_questions(path: str, limit: int | None) -> list[dict]:
         seen.add(qid)
         images = row.get("images", row.get("image"))
         answer = row.get("answer")
-        questions.append({"id": qid, "question": row["question"], "images": images,
-                          "answer": None if answer is None else str(answer)})
+        questions.append(
+            {
+                "id": qid,
+                "question": row["question"],
+                "images": images,
+                "answer": None if answer is None else str(answer),
+            }
+        )
     return questions
 
 
@@ -96,7 +119,13 @@ class Judge:
     """
 
     def __init__(self, backend, questions: list[dict], images: list, candidates: list[list[str]], args):
-        self.backend, self.questions, self.images, self.candidates, self.args = backend, questions, images, candidates, args
+        self.backend, self.questions, self.images, self.candidates, self.args = (
+            backend,
+            questions,
+            images,
+            candidates,
+            args,
+        )
         self.owners: list[int] = []
         self.cache: dict[tuple[int, int, int], str | None] = {}
         self.calls = [0] * len(questions)
@@ -104,11 +133,25 @@ class Judge:
     def __call__(self, requests: list[tuple[int, int, int]]) -> list[str | None]:
         keys = [(self.owners[k], first, second) for k, first, second in requests]
         misses = list(dict.fromkeys(key for key in keys if key not in self.cache))
-        prompts = [Request(pairwise_prompt(self.questions[q]["question"], self.candidates[q][first],
-                                           self.candidates[q][second], len(self.images[q])), self.images[q])
-                   for q, first, second in misses]
-        outputs = self.backend.generate(prompts, n=1, temperature=0.0, top_p=1.0,
-                                        max_new_tokens=self.args.judge_max_new_tokens) if prompts else []
+        prompts = [
+            Request(
+                pairwise_prompt(
+                    self.questions[q]["question"],
+                    self.candidates[q][first],
+                    self.candidates[q][second],
+                    len(self.images[q]),
+                ),
+                self.images[q],
+            )
+            for q, first, second in misses
+        ]
+        outputs = (
+            self.backend.generate(
+                prompts, n=1, temperature=0.0, top_p=1.0, max_new_tokens=self.args.judge_max_new_tokens
+            )
+            if prompts
+            else []
+        )
         for key, texts in zip(misses, outputs):
             self.cache[key] = extract_verdict(texts[0])[0]
             self.calls[key[0]] += 1
@@ -118,8 +161,9 @@ class Judge:
 def solve(backend, questions: list[dict], images: list, args) -> list[dict]:
     """Sample, judge and select for a batch of questions; one output record per question."""
     requests = [Request(with_suffix(q["question"]), imgs) for q, imgs in zip(questions, images)]
-    candidates = backend.generate(requests, n=args.n, temperature=args.temperature, top_p=args.top_p,
-                                  max_new_tokens=args.max_new_tokens)
+    candidates = backend.generate(
+        requests, n=args.n, temperature=args.temperature, top_p=args.top_p, max_new_tokens=args.max_new_tokens
+    )
     answers = [[final_answer(text) for text in texts] for texts in candidates]
     sizes = scaling_sizes(args.n) if args.scaling else [args.n]
     judge = Judge(backend, questions, images, candidates, args)
@@ -138,12 +182,31 @@ def solve(backend, questions: list[dict], images: list, args) -> list[dict]:
 
 def settings_of(args) -> dict:
     """The options that change results; a resumed output must have been made with the same ones."""
-    return {key: getattr(args, key) for key in ("model", "n", "temperature", "top_p", "max_new_tokens",
-                                                 "judge_max_new_tokens", "merge", "both_orders", "max_looks")}
+    return {
+        key: getattr(args, key)
+        for key in (
+            "model",
+            "n",
+            "temperature",
+            "top_p",
+            "max_new_tokens",
+            "judge_max_new_tokens",
+            "merge",
+            "both_orders",
+            "max_looks",
+        )
+    }
 
 
-def _record(question: dict, texts: list[str], answers: list, sizes: list[int], selections: list, model_calls: int,
-            settings: dict):
+def _record(
+    question: dict,
+    texts: list[str],
+    answers: list,
+    sizes: list[int],
+    selections: list,
+    model_calls: int,
+    settings: dict,
+):
     reference = normalize_answer(question["answer"])
 
     def correct(index):
@@ -162,13 +225,21 @@ def _record(question: dict, texts: list[str], answers: list, sizes: list[int], s
         "majority": majority,
         "judge_calls": main.judge_calls,
         "model_judge_calls": model_calls,
-        "correct": None if reference is None else {
-            "first": correct(0), "majority": correct(majority), "self_critic": correct(main.winner)},
+        "correct": None
+        if reference is None
+        else {"first": correct(0), "majority": correct(majority), "self_critic": correct(main.winner)},
         "settings": settings,
-        "scaling": [{"n": size, "majority": majority_vote(answers[:size]), "self_critic": selection.winner,
-                     "correct_majority": correct(majority_vote(answers[:size])),
-                     "correct_self_critic": correct(selection.winner), "judge_calls": selection.judge_calls}
-                    for size, selection in zip(sizes, selections)],
+        "scaling": [
+            {
+                "n": size,
+                "majority": majority_vote(answers[:size]),
+                "self_critic": selection.winner,
+                "correct_majority": correct(majority_vote(answers[:size])),
+                "correct_self_critic": correct(selection.winner),
+                "judge_calls": selection.judge_calls,
+            }
+            for size, selection in zip(sizes, selections)
+        ],
     }
 
 
@@ -200,19 +271,24 @@ def print_summary(summary: dict) -> None:
     for key, label in (("first", "first sample"), ("majority", "majority vote"), ("self_critic", "self-critic")):
         value = summary["accuracy"][key]
         print(f"  {label:<14} {'n/a' if value is None else f'{100 * value:.1f}%'}")
-    print(f"  judge calls/question {summary['judge_calls_per_question']:.1f} "
-          f"(plain knockout: {summary['plain_knockout_calls_per_question']}; model calls incl. scaling: "
-          f"{summary['model_judge_calls_per_question']:.1f}); distinct answers/question "
-          f"{summary['distinct_answers_per_question']:.1f}")
+    print(
+        f"  judge calls/question {summary['judge_calls_per_question']:.1f} "
+        f"(plain knockout: {summary['plain_knockout_calls_per_question']}; model calls incl. scaling: "
+        f"{summary['model_judge_calls_per_question']:.1f}); distinct answers/question "
+        f"{summary['distinct_answers_per_question']:.1f}"
+    )
 
 
 def _check_settings(output: Path, existing: list[dict], args) -> None:
     """Refuse to mix results made with other settings into one output (and one summary)."""
     mismatched = {json.dumps(r.get("settings"), sort_keys=True) for r in existing} - {
-        json.dumps(settings_of(args), sort_keys=True)}
+        json.dumps(settings_of(args), sort_keys=True)
+    }
     if mismatched:
-        raise SystemExit(f"{output} holds results made with other settings ({sorted(mismatched)[0]}); "
-                         "pass --no-resume to overwrite it or choose another --output")
+        raise SystemExit(
+            f"{output} holds results made with other settings ({sorted(mismatched)[0]}); "
+            "pass --no-resume to overwrite it or choose another --output"
+        )
 
 
 def main(argv=None) -> dict:

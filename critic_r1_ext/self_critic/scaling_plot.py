@@ -38,13 +38,23 @@ def plot_scaling(records: list[dict], path: str | Path) -> dict[str, list]:
     curves = scaling_curves(records)
     graded = sum(r["correct"] is not None for r in records)
     fig, ax = plt.subplots(figsize=(6, 4), dpi=150)
-    styles = (("first", "first sample", "--", "tab:gray"), ("majority", "majority vote", "-", "tab:blue"),
-              ("self_critic", "self-critic (knockout)", "-", "tab:red"))
+    styles = (
+        ("first", "first sample", "--", "tab:gray"),
+        ("majority", "majority vote", "-", "tab:blue"),
+        ("self_critic", "self-critic (knockout)", "-", "tab:red"),
+    )
     for key, label, line, color in styles:
         values = [100 * v for v in curves[key]]
         ax.plot(curves["n"], values, line, marker="o", color=color, label=label)
-        ax.annotate(f"{values[-1]:.1f}", (curves["n"][-1], values[-1]), textcoords="offset points", xytext=(6, 0),
-                    va="center", color=color, fontsize=8)
+        ax.annotate(
+            f"{values[-1]:.1f}",
+            (curves["n"][-1], values[-1]),
+            textcoords="offset points",
+            xytext=(6, 0),
+            va="center",
+            color=color,
+            fontsize=8,
+        )
     values = [100 * v for key, *_ in styles for v in curves[key]]
     ax.set_ylim(max(0.0, min(values) - 5), min(100.0, max(values) + 5))
     ax.set_xscale("log", base=2)

@@ -135,7 +135,9 @@ def _write_jsonl(path: Path, rows: list[dict]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     parser.add_argument("--out", type=Path, default=HERE, help="folder for the JSONL files and images/")
     path = write_sample(parser.parse_args().out)
     print(f"wrote {path} and {len(list((path.parent / 'images').glob('*.png')))} images")

@@ -33,8 +33,17 @@ def read_jsonl(path):
 
 def test_tiny_model_end_to_end_then_resume(tiny_qwen_dir, question_file, tmp_path, capsys):
     out = tmp_path / "out" / "sc.jsonl"
-    argv = ["--model", str(tiny_qwen_dir), "--data", str(question_file), "--output", str(out),
-            "--plot", str(tmp_path / "scaling.png"), *TINY]
+    argv = [
+        "--model",
+        str(tiny_qwen_dir),
+        "--data",
+        str(question_file),
+        "--output",
+        str(out),
+        "--plot",
+        str(tmp_path / "scaling.png"),
+        *TINY,
+    ]
     summary = self_critic.main(argv)
 
     records = read_jsonl(out)
@@ -81,7 +90,9 @@ class ScriptedModel:
 
     def generate(self, requests, n, temperature, top_p, max_new_tokens):
         if temperature > 0:
-            return [[f"<think>try {k}</think> \\boxed{{{a}}}" for k, a in enumerate(self.answers[:n])] for _ in requests]
+            return [
+                [f"<think>try {k}</think> \\boxed{{{a}}}" for k, a in enumerate(self.answers[:n])] for _ in requests
+            ]
         self.judge_prompts += [r.text for r in requests]
         first = [re.search(r"\[Answer 1\]\n(.*?)\n\[End of Answer 1\]", r.text, re.S).group(1) for r in requests]
         return [[f"<think>ok</think> \\boxed{{{1 if '{' + self.favourite + '}' in f else 2}}}"] for f in first]
@@ -95,8 +106,11 @@ def test_merged_both_orders_selection_with_a_scripted_model():
     record = self_critic.solve(model, [question], [[]], args)[0]
 
     assert record["distinct_answers"] == 3
-    assert record["winner_answer"] == "42" and record["correct"] == {"first": False, "majority": False,
-                                                                   "self_critic": True}
+    assert record["winner_answer"] == "42" and record["correct"] == {
+        "first": False,
+        "majority": False,
+        "self_critic": True,
+    }
     assert answers[record["majority"]] == "7"
     # 42 (3) vs 9 (1): one look in both orders; 7 (4) vs 42: two looks settle it.
     assert record["judge_calls"] == 6

@@ -38,8 +38,11 @@ def noisy(answers, correct, rng, skill=0.8, bias=0.0):
 def test_bracket_has_every_seed_once_and_byes_go_to_top_seeds(m):
     order = bracket_order(m)
     assert sorted(s for s in order if s is not None) == list(range(m))
-    byes = [order[k] if order[k + 1] is None else order[k + 1] for k in range(0, len(order) - 1, 2)
-            if None in order[k : k + 2]]
+    byes = [
+        order[k] if order[k + 1] is None else order[k + 1]
+        for k in range(0, len(order) - 1, 2)
+        if None in order[k : k + 2]
+    ]
     assert sorted(byes) == list(range(len(byes)))
     if m >= 2:
         assert order[:2] == [0, len(order) - 1] or order[1] is None
@@ -96,7 +99,9 @@ def test_both_orders_cancel_position_bias_and_the_count_breaks_the_tie():
 def test_one_order_without_verdict_lets_the_other_decide():
     answers = ["x", "x", "y", "y"]
     verdicts = iter(["2", None, "2", None])
-    selection = run(knockout(entrants(answers), both_orders=True, max_looks=2), lambda pairs: [next(verdicts) for _ in pairs])
+    selection = run(
+        knockout(entrants(answers), both_orders=True, max_looks=2), lambda pairs: [next(verdicts) for _ in pairs]
+    )
     assert answers[selection.winner] == "y"
     assert selection.matches[0].votes == (0, 2)
 
@@ -113,7 +118,11 @@ def test_position_biased_noisy_judge_beats_first_sample_and_both_orders_beat_one
     for _ in range(300):
         answers = [rng.choice(["ok"] * 4 + ["w1"] * 3 + ["w2", "w3"]) for _ in range(32)]
         hits["first"] += answers[0] == "ok"
-        for key, merge, both in (("merged_one_order", True, False), ("merged_both", True, True), ("plain", False, False)):
+        for key, merge, both in (
+            ("merged_one_order", True, False),
+            ("merged_both", True, True),
+            ("plain", False, False),
+        ):
             judge = noisy(answers, "ok", random.Random(rng.random()), skill=0.8, bias=0.3)
             hits[key] += answers[run(knockout(entrants(answers, merge), both), judge).winner] == "ok"
     assert hits["merged_both"] > hits["first"] + 60
