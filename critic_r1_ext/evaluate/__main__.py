@@ -18,7 +18,7 @@ from critic_r1_ext.common.backends import add_backend_arguments, backend_from_ar
 from critic_r1_ext.evaluate import summary as summaries
 from critic_r1_ext.evaluate.benchmarks import BENCHMARKS, policy_items
 from critic_r1_ext.evaluate.best_of_n import PRESETS, run_best_of_n
-from critic_r1_ext.evaluate.critics import critic_pairs, run_critic
+from critic_r1_ext.evaluate.critic_benchmarks import critic_pairs, run_critic
 from critic_r1_ext.evaluate.judge_prompts import JUDGE_PROMPTS
 from critic_r1_ext.evaluate.policy import run_greedy
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from critic_r1_ext.common.answers import final_answer
 from critic_r1_ext.evaluate import paper_values, stages
 from critic_r1_ext.evaluate.critic import _SWAP
-from critic_r1_ext.evaluate.critics import critic_summary
+from critic_r1_ext.evaluate.critic_benchmarks import critic_summary
 from critic_r1_ext.evaluate.scoring import score
 from critic_r1_ext.self_critic.selection import majority_vote
 from critic_r1_ext.verdict import extract_verdict

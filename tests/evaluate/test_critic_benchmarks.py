@@ -7,7 +7,7 @@ import argparse
 import pytest
 
 from critic_r1_ext.evaluate.critic import orders_for
-from critic_r1_ext.evaluate.critics import critic_pairs, critic_summary, run_critic
+from critic_r1_ext.evaluate.critic_benchmarks import critic_pairs, critic_summary, run_critic
 from critic_r1_ext.evaluate.judge_prompts import authors_prompt
 from critic_r1_ext.evaluate.stages import read
 from critic_r1_ext.prompt import THINK_BOXED_SUFFIX
