@@ -34,7 +34,7 @@ from critic_r1_ext.preflight.data import check_data
 from critic_r1_ext.preflight.memory import check_memory
 from critic_r1_ext.preflight.node import check_node
 
-DRY_RUN_POINTER = "Dry-run the real loop on your laptop: see README, \"Dry-run the real loop on your laptop\""
+DRY_RUN_POINTER = "Dry-run the real loop on your laptop: the README section of that name, docs/cpu_dry_run.md"
 
 
 def compose(overrides: list[str]):
