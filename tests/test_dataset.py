@@ -129,6 +129,7 @@ def test_validation_files_keep_one_fixed_order(tmp_path, tiny_tokenizer, tiny_pr
         f"data.val_files={path}",
         f"data.train_files={tmp_path / 'train.parquet'}",
         "data.filter_overlong_prompts=false",
+        "data.swap_prob=0.5",
     )
     ds = create_rl_dataset(path, cfg.data, tiny_tokenizer, tiny_processor, is_train=False)
     first = [ds[i]["extra_info"]["swapped"] for i in range(len(ds))]
@@ -282,3 +283,10 @@ def test_text_only_rows_train_when_explicitly_allowed(tmp_path, tiny_tokenizer, 
     ds = build(tmp_path, rows, tiny_tokenizer, tiny_processor, "data.allow_text_only=true", "data.swap_prob=0")
     content = ds[0]["raw_prompt"][0]["content"]
     assert len(ds) == 2 and isinstance(content, str) and "There are 0 red circles." in content
+
+
+def test_recipe_keeps_positions_as_the_authors_did(tmp_path, tiny_tokenizer, tiny_processor):
+    """The authors' training never swapped positions: the recipe's default shows each row as written."""
+    assert compose_verl_config("+recipe=critic_r1").data.swap_prob == 0
+    ds = build(tmp_path, pairwise_rows(8), tiny_tokenizer, tiny_processor)
+    assert not any(ds[i]["extra_info"]["swapped"] for i in range(len(ds)))
