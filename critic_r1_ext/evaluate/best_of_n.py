@@ -118,12 +118,9 @@ def run_best_of_n(get_backend, name: str, items, path: Path, args) -> None:
         "min_pixels": args.min_pixels,
         "max_pixels": args.max_pixels,
     }
-    todo, done = stages.pending(path, [item.id for item in items], settings, args.resume)
-    if done:
-        print(f"{path}: {done} of {len(items)} items already done, skipping them")
-    by_id = {item.id: item for item in items}
+    todo = stages.pending(path, items, settings, args.resume)
     with tqdm(total=len(todo), desc=f"{name} best-of-{args.best_of}", unit="item") as bar:
-        for chunk in stages.chunks([by_id[i] for i in todo], args.items_per_call):
+        for chunk in stages.chunks(todo, args.items_per_call):
             kept, images, skipped = stages.prepare_images(chunk, name, args.min_image_side)
             backend = get_backend() if kept else None
             requests = [Request(policy_prompt(item), imgs) for item, imgs in zip(kept, images, strict=True)]

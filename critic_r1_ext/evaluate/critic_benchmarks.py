@@ -89,12 +89,9 @@ def run_critic(get_backend, name: str, pairs: list[dict], path: Path, args) -> N
         "min_pixels": args.min_pixels,
         "max_pixels": args.max_pixels,
     }
-    todo, done = stages.pending(path, [p["id"] for p in pairs], settings, args.resume)
-    if done:
-        print(f"{path}: {done} of {len(pairs)} rows already judged, skipping them")
-    by_id = {p["id"]: _Pair(p) for p in pairs}
+    todo = stages.pending(path, [_Pair(p) for p in pairs], settings, args.resume)
     with tqdm(total=len(todo), desc=f"{name} judge", unit="row") as bar:
-        for chunk in stages.chunks([by_id[i] for i in todo], args.items_per_call):
+        for chunk in stages.chunks(todo, args.items_per_call):
             kept, images, skipped = stages.prepare_images(chunk, name, args.min_image_side)
             records = (
                 judge_rows(

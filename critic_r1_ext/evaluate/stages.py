@@ -14,8 +14,11 @@ from pathlib import Path
 from critic_r1_ext.common.records import append_record, load_images, load_output
 
 
-def pending(path: Path, ids: list[str], settings: dict, resume: bool) -> tuple[list[str], int]:
-    """Ids still to do and how many are already in ``path``; an output made with other settings is refused."""
+def pending(path: Path, items: list, settings: dict, resume: bool) -> list:
+    """The items (anything with an ``id``) not yet in ``path``, in order; says how many are skipped.
+
+    An output made with other settings is refused.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     if not resume:
         path.write_text("")
@@ -28,7 +31,10 @@ def pending(path: Path, ids: list[str], settings: dict, resume: bool) -> tuple[l
             "pass --no-resume to overwrite it or choose another --output"
         )
     done = {r["id"] for r in existing}
-    return [i for i in ids if i not in done], len(done & set(ids))
+    todo = [item for item in items if item.id not in done]
+    if len(todo) < len(items):
+        print(f"{path}: {len(items) - len(todo)} of {len(items)} items already done, skipping them")
+    return todo
 
 
 def write(path: Path, records: list[dict]) -> None:
