@@ -627,7 +627,9 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import json
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--json", required=True, help="where to write the results")
