@@ -1,0 +1,247 @@
+"""Critic-labelled preference pairs: sample N answers per prompt, let the critic judge them, write DPO pairs.
+
+    python -m critic_r1_ext.preferences --input prompts.jsonl --policy POLICY [--critic CRITIC] --out prefs/
+        [--n 8] [--strategy round_robin --margin 2] [--round K]
+
+Prompts (``question`` and ``image`` columns, in any input data prep reads) are answered ``--n`` times
+by the policy, the critic (the policy itself unless ``--critic``) judges pairs of answers in both
+orders (``strategies`` says which), and each round writes ``OUT/round_K/``: ``samples.jsonl`` and
+``judgments.jsonl`` (resumable: a rerun makes only what is missing), ``pairs.jsonl`` (every pair with
+its judgments), ``dpo.parquet`` (TRL's vision DPO layout), ``manifest.json``; and
+``OUT/critic_pairs/round_K.parquet`` for ``python -m data_prep.pairwise``. ``--round K`` continues a
+run whose round K-1 is finished (typically with the policy and critic trained on its pairs).
+See docs/preferences.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from tqdm import tqdm
+
+from critic_r1_ext.common.backends import add_backend_arguments, backend_from_args
+from critic_r1_ext.preferences import strategies
+from critic_r1_ext.preferences.judging import JUDGE_PROMPT_NAMES, Critic, judgment_id, policy_text, sample
+from critic_r1_ext.preferences.outputs import write_critic_pairs, write_dpo, write_json, write_jsonl
+from critic_r1_ext.preferences.prompts import read_prompts
+from critic_r1_ext.preferences.store import RowFile
+from critic_r1_ext.self_critic.selection import run_batched
+from data_prep.errors import DataPrepError
+
+DEFAULT_STRATEGY = "round_robin"
+DEFAULT_MARGIN = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="critic-r1-preferences",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--input", required=True, help="prompts: a .parquet/.jsonl/.json file, a folder, or a hub id")
+    parser.add_argument("--out", default="preferences", help="run folder (one round_K folder per round)")
+    parser.add_argument("--round", type=int, default=1, help="round number; K > 1 needs round K-1 finished")
+    parser.add_argument("--policy", required=True, help="checkpoint that answers (HF format folder or hub id)")
+    parser.add_argument("--critic", help="checkpoint that judges (default: the policy itself)")
+    parser.add_argument("--n", type=int, default=8, help="answers per prompt")
+    parser.add_argument("--strategy", choices=strategies.STRATEGIES, default=DEFAULT_STRATEGY)
+    parser.add_argument("--margin", type=int, default=DEFAULT_MARGIN, help="round_robin: minimum score gap")
+    parser.add_argument("--judge-prompt", choices=JUDGE_PROMPT_NAMES, default="authors")
+    parser.add_argument(
+        "--think-suffix",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="append the paper's think/boxed instruction to the policy prompt",
+    )
+    parser.add_argument("--temperature", type=float, default=1.0, help="policy sampling temperature")
+    parser.add_argument("--top-p", type=float, default=1.0)
+    parser.add_argument("--max-new-tokens", type=int, default=2048, help="per answer")
+    parser.add_argument("--judge-max-new-tokens", type=int, default=2048, help="per judgment (greedy)")
+    parser.add_argument("--question-col", default="question")
+    parser.add_argument("--image-col", default="image", help="one image, a list, bytes or paths (as data prep)")
+    parser.add_argument("--id-col", default="id", help="stable prompt id; file:row when absent")
+    parser.add_argument("--hub-config", default=None)
+    parser.add_argument("--hub-split", default="train")
+    parser.add_argument("--limit", type=int, help="only the first LIMIT prompts")
+    parser.add_argument("--prompts-per-batch", type=int, default=16, help="prompts sampled and judged together")
+    parser.add_argument("--seed", type=int, default=0)
+    add_backend_arguments(parser)
+    return parser
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.n < 2:
+        parser.error("--n must be at least 2 (a pair needs two answers)")
+    if args.round < 1:
+        parser.error("--round must be at least 1")
+    args.critic = args.critic or args.policy
+    return args
+
+
+def settings(args) -> tuple[dict, dict]:
+    """What shapes the samples, and what shapes the judgments; resumed files must match them."""
+    policy = {k: getattr(args, k) for k in ("policy", "n", "temperature", "top_p", "max_new_tokens", "think_suffix")}
+    critic = {
+        "critic": args.critic,
+        "judge_prompt": args.judge_prompt,
+        "judge_max_new_tokens": args.judge_max_new_tokens,
+    }
+    return {**policy, "seed": args.seed}, critic
+
+
+def check_round(out: Path, round_no: int) -> None:
+    """Round K continues a run: round K-1 must have finished (its manifest is written last)."""
+    if round_no > 1 and not (out / f"round_{round_no - 1}" / "manifest.json").exists():
+        raise DataPrepError(
+            f"{out / f'round_{round_no - 1}'}: no manifest.json; finish round {round_no - 1} before --round {round_no}"
+        )
+
+
+class Backends:
+    """The policy and critic backends, built on first use; one model when they are the same checkpoint."""
+
+    def __init__(self, args):
+        self.args, self.built = args, {}
+
+    def get(self, model: str, max_images: int):
+        if model not in self.built:
+            options = argparse.Namespace(**{**vars(self.args), "model": model})
+            self.built[model] = backend_from_args(options, max_images)
+        return self.built[model]
+
+
+def run_round(args, backends) -> dict:
+    """One round end to end; ``backends.get(model, max_images)`` gives a generation backend. Returns the manifest."""
+    started = time.time()
+    out = Path(args.out)
+    check_round(out, args.round)
+    prompts = read_prompts(args)
+    round_dir = out / f"round_{args.round}"
+    policy_settings, critic_settings = settings(args)
+    samples = RowFile(round_dir / "samples.jsonl", policy_settings)
+    judgments = RowFile(round_dir / "judgments.jsonl", critic_settings)
+    per_prompt = strategies.judge_calls(args.strategy, args.n)
+    budget = per_prompt * len(prompts)
+    ids = {p.id for p in prompts}
+    max_images = max(len(p.images) for p in prompts)
+    done = sum(1 for r in judgments.records.values() if r["prompt_id"] in ids)
+    print(
+        f"judge budget: {len(prompts)} prompts x {per_prompt} calls ({args.strategy}, N={args.n}) = {budget} "
+        f"judge calls; {done} already in {judgments.path}, {budget - done} to make"
+    )
+    outcomes: dict[str, strategies.Outcome] = {}
+    critic = None
+    step = max(args.prompts_per_batch, 1)
+    with tqdm(total=len(prompts), desc=f"preferences round {args.round}", unit="prompt") as bar:
+        for start in range(0, len(prompts), step):
+            batch = prompts[start : start + step]
+            images = [p.pil_images() for p in batch]
+            todo = [(p, imgs) for p, imgs in zip(batch, images) if p.id not in samples.records]
+            if todo:
+                sample(
+                    backends.get(args.policy, max_images),
+                    [p for p, _ in todo],
+                    [imgs for _, imgs in todo],
+                    samples,
+                    args,
+                )
+            critic = critic or Critic(
+                lambda: backends.get(args.critic, max_images), args.judge_prompt, args.judge_max_new_tokens, judgments
+            )
+            critic.owners = [(p, samples.records[p.id]["answers"], imgs) for p, imgs in zip(batch, images)]
+            results = run_batched([strategies.make(args.strategy, args.n, args.margin) for _ in batch], critic)
+            outcomes.update({p.id: result for p, result in zip(batch, results)})
+            bar.update(len(batch))
+    return finish(args, prompts, samples, judgments, outcomes, budget - done, critic.calls, started)
+
+
+def pair_records(prompts, samples, judgments, outcomes) -> tuple[list[dict], Counter]:
+    """Every kept pair with its evidence; pairs whose two answers are the same text are dropped and counted."""
+    records, dropped = [], Counter()
+    for prompt in prompts:
+        answers = samples.records[prompt.id]["answers"]
+        for pair in outcomes[prompt.id].pairs:
+            if answers[pair.chosen].strip() == answers[pair.rejected].strip():
+                dropped["identical_answers"] += 1
+                continue
+            evidence = [judgments.records[judgment_id(prompt.id, f, s)] for f, s, _ in pair.judgments]
+            records.append(
+                {
+                    "prompt_id": prompt.id,
+                    "chosen": pair.chosen,
+                    "rejected": pair.rejected,
+                    "chosen_text": answers[pair.chosen],
+                    "rejected_text": answers[pair.rejected],
+                    "judgments": [{k: j[k] for k in ("first", "second", "verdict", "output")} for j in evidence],
+                }
+            )
+    return records, dropped
+
+
+def finish(args, prompts, samples, judgments, outcomes, planned: int, made: int, started: float) -> dict:
+    """Write the round's pairs, DPO and critic files, then its manifest (last: it marks the round finished)."""
+    out, round_dir = Path(args.out), Path(args.out) / f"round_{args.round}"
+    pairs, dropped = pair_records(prompts, samples, judgments, outcomes)
+    decisions = Counter()
+    for outcome in outcomes.values():
+        dropped.update(outcome.dropped)
+        decisions.update(outcome.decisions)
+    by_id = {p.id: p for p in prompts}
+    texts = {p.id: policy_text(p.question, args.think_suffix) for p in prompts}
+    write_jsonl(round_dir / "pairs.jsonl", pairs)
+    write_dpo(round_dir / "dpo.parquet", pairs, by_id, texts)
+    critic_file = out / "critic_pairs" / f"round_{args.round}.parquet"
+    write_critic_pairs(critic_file, pairs, by_id, args.round)
+    judged = sum(decisions.values())
+    manifest = {
+        "round": args.round,
+        "policy": args.policy,
+        "critic": args.critic,
+        "n": args.n,
+        "strategy": args.strategy,
+        "margin": args.margin if args.strategy == "round_robin" else None,
+        "judge_prompt": args.judge_prompt,
+        "input": args.input,
+        "prompts": len(prompts),
+        "judge_calls": {"budget": planned, "made": made, "total": sum(o.calls for o in outcomes.values())},
+        "pairs": len(pairs),
+        "dropped": dict(sorted(dropped.items())),
+        "judged_pairs": judged,
+        "decisions": dict(sorted(decisions.items())),
+        "agreement": decisions["agree"] / judged if judged else None,
+        "settings": dict(zip(("policy", "critic"), settings(args))),
+        "outputs": {
+            "pairs": str(round_dir / "pairs.jsonl"),
+            "dpo": str(round_dir / "dpo.parquet"),
+            "critic_pairs": str(critic_file),
+        },
+        "seconds": round(time.time() - started, 1),
+    }
+    write_json(round_dir / "manifest.json", manifest)
+    print(
+        f"round {args.round}: {len(prompts)} prompts, {made} judge calls made (budget {planned}), "
+        f"{len(pairs)} pairs; both orders agree on {judged and 100 * decisions['agree'] / judged:.1f}% of "
+        f"{judged} judged pairs; dropped {dict(sorted(dropped.items()))}"
+    )
+    print(f"wrote {round_dir / 'dpo.parquet'}, {critic_file}, {round_dir / 'manifest.json'}")
+    return manifest
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    try:
+        run_round(args, Backends(args))
+    except DataPrepError as err:
+        print(f"preferences: error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
