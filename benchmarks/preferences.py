@@ -61,7 +61,10 @@ def main(argv=None) -> None:
     parser.add_argument("--seeds", type=int, default=5)
     args = parser.parse_args(argv)
     print(f"N={args.n}, {args.prompts} prompts x {args.seeds} seeds; precision = mean +- sd over seeds")
-    header = f"{'p':>5} {'b':>4}  {'strategy':<16} {'calls/prompt':>12} {'pairs/prompt':>12} {'pairs/call':>10} {'precision':>16}"
+    header = (
+        f"{'p':>5} {'b':>4}  {'strategy':<16} {'calls/prompt':>12} {'pairs/prompt':>12} {'pairs/call':>10} "
+        f"{'precision':>16}"
+    )
     print(header + "\n" + "-" * len(header))
     for p, b in SETTINGS:
         for strategy, margin in VARIANTS:

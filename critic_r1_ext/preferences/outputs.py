@@ -75,7 +75,9 @@ def write_dpo(path: Path, pairs: list[dict], prompts: dict, prompt_texts: dict) 
         for pair in pairs
     ]
     temp = _temp(path)
-    Dataset.from_list(rows, features=dpo_features()).to_parquet(str(temp))
+    features = dpo_features()
+    columns = {name: [row[name] for row in rows] for name in features}  # from_dict: an empty round is a file too
+    Dataset.from_dict(columns, features=features).to_parquet(str(temp))
     os.replace(temp, path)
 
 
