@@ -36,7 +36,7 @@ def read_prompts(args) -> list[Prompt]:
     for row in source.rows([args.question_col, args.image_col, args.id_col], batch_size=256):
         if args.limit is not None and len(prompts) >= args.limit:
             break
-        where = f"{args.input}: row {row.ref}"
+        where = row.ref if source.files else f"{args.input} {row.ref}"  # file:row, or hub id split:row
         if row.data is None:
             raise DataPrepError(f"{where}: {row.error}")
         question = row.data.get(args.question_col)

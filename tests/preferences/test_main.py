@@ -187,12 +187,12 @@ GOOD = {"id": "a", "question": "What is shown?", "image": {"bytes": None, "path"
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ([{**GOOD, "question": " "}], "row 0: column 'question' must be a non-empty string"),
-        ([{**GOOD, "image": None}], "row 0: no image in column 'image'"),
-        ([{**GOOD, "image": "missing.png"}], "row 0: image_unreadable: missing.png"),
-        ([GOOD, GOOD], "row 1: duplicate id 'a'"),
-        ([GOOD, "{not json"], "row 1: invalid JSON"),
-        ([{**GOOD, "image": "corrupt.png"}], "row 0: image_corrupt"),
+        ([{**GOOD, "question": " "}], "prompts.jsonl:0: column 'question' must be a non-empty string"),
+        ([{**GOOD, "image": None}], "prompts.jsonl:0: no image in column 'image'"),
+        ([{**GOOD, "image": "missing.png"}], "prompts.jsonl:0: image_unreadable: missing.png"),
+        ([GOOD, GOOD], "prompts.jsonl:1: duplicate id 'a'"),
+        ([GOOD, "{not json"], "prompts.jsonl:1: invalid JSON"),
+        ([{**GOOD, "image": "corrupt.png"}], "prompts.jsonl:0: image_corrupt"),
     ],
 )
 def test_bad_input_stops_with_one_line_naming_the_row(tmp_path, capsys, rows, message):
