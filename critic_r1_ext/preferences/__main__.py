@@ -87,11 +87,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 def settings(args) -> tuple[dict, dict]:
     """What shapes the samples, and what shapes the judgments; resumed files must match them."""
     policy = {k: getattr(args, k) for k in ("policy", "n", "temperature", "top_p", "max_new_tokens", "think_suffix")}
-    critic = {
-        "critic": args.critic,
-        "judge_prompt": args.judge_prompt,
-        "judge_max_new_tokens": args.judge_max_new_tokens,
-    }
+    critic = {k: getattr(args, k) for k in ("critic", "judge_prompt", "judge_max_new_tokens")}
+    # The knockout asks for other pairs than the all-pairs strategies: a round keeps one schedule, so
+    # every judgment already made is one the strategy asks for and the printed budget stays exact.
+    critic["schedule"] = "knockout" if args.strategy == "best_vs_worst" else "all_pairs"
     return {**policy, "seed": args.seed}, critic
 
 
@@ -158,7 +157,8 @@ def run_round(args, backends) -> dict:
             results = run_batched([strategies.make(args.strategy, args.n, args.margin) for _ in batch], critic)
             outcomes.update({p.id: result for p, result in zip(batch, results)})
             bar.update(len(batch))
-    return finish(args, prompts, samples, judgments, outcomes, budget - done, critic.calls, started)
+    calls = {"budget": budget, "reused": done, "made": critic.calls}
+    return finish(args, prompts, samples, judgments, outcomes, calls, started)
 
 
 def pair_records(prompts, samples, judgments, outcomes) -> tuple[list[dict], Counter]:
@@ -184,7 +184,7 @@ def pair_records(prompts, samples, judgments, outcomes) -> tuple[list[dict], Cou
     return records, dropped
 
 
-def finish(args, prompts, samples, judgments, outcomes, planned: int, made: int, started: float) -> dict:
+def finish(args, prompts, samples, judgments, outcomes, calls: dict, started: float) -> dict:
     """Write the round's pairs, DPO and critic files, then its manifest (last: it marks the round finished)."""
     out, round_dir = Path(args.out), Path(args.out) / f"round_{args.round}"
     pairs, dropped = pair_records(prompts, samples, judgments, outcomes)
@@ -209,7 +209,7 @@ def finish(args, prompts, samples, judgments, outcomes, planned: int, made: int,
         "judge_prompt": args.judge_prompt,
         "input": args.input,
         "prompts": len(prompts),
-        "judge_calls": {"budget": planned, "made": made, "total": sum(o.calls for o in outcomes.values())},
+        "judge_calls": calls,
         "pairs": len(pairs),
         "dropped": dict(sorted(dropped.items())),
         "judged_pairs": judged,
@@ -225,7 +225,8 @@ def finish(args, prompts, samples, judgments, outcomes, planned: int, made: int,
     }
     write_json(round_dir / "manifest.json", manifest)
     print(
-        f"round {args.round}: {len(prompts)} prompts, {made} judge calls made (budget {planned}), "
+        f"round {args.round}: {len(prompts)} prompts, {calls['made']} judge calls made "
+        f"({calls['reused']} reused, budget {calls['budget']}), "
         f"{len(pairs)} pairs; both orders agree on {judged and 100 * decisions['agree'] / judged:.1f}% of "
         f"{judged} judged pairs; dropped {dict(sorted(dropped.items()))}"
     )

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from critic_r1_ext.self_critic.selection import entrants, knockout
 
 STRATEGIES = ("best_vs_worst", "agree", "round_robin")
-DROP_REASONS = ("tie", "no_verdict", "inconsistent", "below_margin", "no_clear_loser")
 
 Judged = tuple[int, int, str | None]  # (first, second, verdict)
 

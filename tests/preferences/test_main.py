@@ -51,7 +51,7 @@ def test_tiny_model_on_the_hf_backend_spends_exactly_the_printed_budget(prompts_
     judgments = jsonl(out / "round_1" / "judgments.jsonl")
     assert len(judgments) == 18 and len({j["id"] for j in judgments}) == 18
     manifest = json.loads((out / "round_1" / "manifest.json").read_text())
-    assert manifest["judge_calls"] == {"budget": 18, "made": 18, "total": 18}
+    assert manifest["judge_calls"] == {"budget": 18, "reused": 0, "made": 18}
     assert manifest["judged_pairs"] == 9 and sum(manifest["decisions"].values()) == 9
     samples = jsonl(out / "round_1" / "samples.jsonl")
     assert [len(s["answers"]) for s in samples] == [3, 3, 3]
@@ -131,14 +131,14 @@ def test_a_rerun_resumes_and_never_judges_a_pair_twice(prompts_file, tmp_path, c
     assert critic.requests == first["judge_calls"]["budget"] == 36  # round_robin: 3 x 4 x 3
     again, policy, critic = scripted_run(prompts_file, out, "--n", "4")
     assert (policy.requests, critic.requests) == (0, 0)
-    assert again["pairs"] == first["pairs"] and again["judge_calls"] == {"budget": 0, "made": 0, "total": 36}
+    assert again["pairs"] == first["pairs"] and again["judge_calls"] == {"budget": 36, "reused": 36, "made": 0}
     judgments = out / "round_1" / "judgments.jsonl"
     lines = judgments.read_text().splitlines()
     judgments.write_text("\n".join(lines[:5]) + "\n" + lines[5][:20])  # killed mid-write
     capsys.readouterr()
     resumed, _, critic = scripted_run(prompts_file, out, "--n", "4")
     assert budget_line(capsys.readouterr().out).endswith(f"5 already in {judgments}, 31 to make")
-    assert critic.requests == resumed["judge_calls"]["made"] == 31
+    assert critic.requests == resumed["judge_calls"]["made"] == 31 and resumed["judge_calls"]["reused"] == 5
     assert len(jsonl(judgments)) == 36 and resumed["pairs"] == first["pairs"]
 
 
@@ -212,3 +212,18 @@ def test_missing_input_and_changed_settings_are_one_line_errors(prompts_file, tm
     assert main(cli(prompts_file, tmp_path / "run", "--policy", "policy", "--n", "4", "--backend", "hf")) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "samples.jsonl was made with other settings" in err
+
+
+def test_all_pair_strategies_share_a_rounds_judgments_and_a_knockout_there_is_refused(
+    prompts_file, tmp_path, capsys, scripted_run
+):
+    out = tmp_path / "run"
+    agree, _, _ = scripted_run(prompts_file, out, "--n", "3", "--strategy", "agree")
+    strict, _, critic = scripted_run(prompts_file, out, "--n", "3", "--strategy", "round_robin", "--margin", "4")
+    assert critic.requests == 0 and strict["judge_calls"] == {"budget": 18, "reused": 18, "made": 0}
+    assert (agree["pairs"], strict["pairs"], strict["dropped"]) == (9, 3, {"below_margin": 6})
+    capsys.readouterr()
+    argv = cli(prompts_file, out, "--policy", "policy", "--critic", "critic", "--n", "3", "--strategy", "best_vs_worst")
+    assert main([*argv, "--backend", "hf"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "judgments.jsonl was made with other settings" in err
