@@ -84,3 +84,9 @@ def scripted():
     import types
 
     return types.SimpleNamespace(Policy=ScriptedPolicy, Critic=ScriptedCritic, Backends=ScriptedBackends)
+
+
+@pytest.fixture
+def png():
+    """``png(color, size=(56, 56))``: PNG bytes of a plain image."""
+    return png_bytes
