@@ -135,7 +135,9 @@ def run_round(args, backends) -> dict:
         f"judge calls; {done} already in {judgments.path}, {budget - done} to make"
     )
     outcomes: dict[str, strategies.Outcome] = {}
-    critic = None
+    critic = Critic(
+        lambda: backends.get(args.critic, max_images), args.judge_prompt, args.judge_max_new_tokens, judgments
+    )
     step = max(args.prompts_per_batch, 1)
     with tqdm(total=len(prompts), desc=f"preferences round {args.round}", unit="prompt") as bar:
         for start in range(0, len(prompts), step):
@@ -150,9 +152,6 @@ def run_round(args, backends) -> dict:
                     samples,
                     args,
                 )
-            critic = critic or Critic(
-                lambda: backends.get(args.critic, max_images), args.judge_prompt, args.judge_max_new_tokens, judgments
-            )
             critic.owners = [(p, samples.records[p.id]["answers"], imgs) for p, imgs in zip(batch, images)]
             results = run_batched([strategies.make(args.strategy, args.n, args.margin) for _ in batch], critic)
             outcomes.update({p.id: result for p, result in zip(batch, results)})
