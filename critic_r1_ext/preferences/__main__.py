@@ -16,6 +16,7 @@ See docs/preferences.md.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from collections import Counter
@@ -114,9 +115,21 @@ class Backends:
             self.built[model] = backend_from_args(options, max_images)
         return self.built[model]
 
+    def release(self, model: str) -> None:
+        """Drop a backend so that its GPU memory is free for the next model (vLLM reserves a share of it)."""
+        if self.built.pop(model, None) is not None:
+            gc.collect()
+            import torch
+
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+
 
 def run_round(args, backends) -> dict:
-    """One round end to end; ``backends.get(model, max_images)`` gives a generation backend. Returns the manifest."""
+    """One round end to end; returns its manifest. ``backends.get(model, max_images)`` gives a generation backend.
+
+    Every prompt is sampled first, then judged, so that with two checkpoints only one is loaded at a time.
+    """
     started = time.time()
     out = Path(args.out)
     check_round(out, args.round)
@@ -134,25 +147,23 @@ def run_round(args, backends) -> dict:
         f"judge budget: {len(prompts)} prompts x {per_prompt} calls ({args.strategy}, N={args.n}) = {budget} "
         f"judge calls; {done} already in {judgments.path}, {budget - done} to make"
     )
-    outcomes: dict[str, strategies.Outcome] = {}
+    step = max(args.prompts_per_batch, 1)
+    batches = [prompts[start : start + step] for start in range(0, len(prompts), step)]
+    unsampled = [p for p in prompts if p.id not in samples.records]
+    with tqdm(total=len(unsampled), desc=f"round {args.round}: sampling", unit="prompt") as bar:
+        for start in range(0, len(unsampled), step):
+            batch = unsampled[start : start + step]
+            sample(backends.get(args.policy, max_images), batch, [p.pil_images() for p in batch], samples, args)
+            bar.update(len(batch))
+    if args.critic != args.policy:
+        backends.release(args.policy)
     critic = Critic(
         lambda: backends.get(args.critic, max_images), args.judge_prompt, args.judge_max_new_tokens, judgments
     )
-    step = max(args.prompts_per_batch, 1)
-    with tqdm(total=len(prompts), desc=f"preferences round {args.round}", unit="prompt") as bar:
-        for start in range(0, len(prompts), step):
-            batch = prompts[start : start + step]
-            images = [p.pil_images() for p in batch]
-            todo = [(p, imgs) for p, imgs in zip(batch, images) if p.id not in samples.records]
-            if todo:
-                sample(
-                    backends.get(args.policy, max_images),
-                    [p for p, _ in todo],
-                    [imgs for _, imgs in todo],
-                    samples,
-                    args,
-                )
-            critic.owners = [(p, samples.records[p.id]["answers"], imgs) for p, imgs in zip(batch, images)]
+    outcomes: dict[str, strategies.Outcome] = {}
+    with tqdm(total=len(prompts), desc=f"round {args.round}: judging", unit="prompt") as bar:
+        for batch in batches:
+            critic.owners = [(p, samples.records[p.id]["answers"], p.pil_images()) for p in batch]
             results = run_batched([strategies.make(args.strategy, args.n, args.margin) for _ in batch], critic)
             outcomes.update({p.id: result for p, result in zip(batch, results)})
             bar.update(len(batch))

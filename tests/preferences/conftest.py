@@ -66,8 +66,19 @@ class ScriptedCritic:
         return outputs
 
 
+class ScriptedSelfCritic:
+    """One model that both answers (as ``ScriptedPolicy``) and judges (as ``ScriptedCritic``)."""
+
+    def __init__(self):
+        self.policy, self.critic = ScriptedPolicy(), ScriptedCritic()
+
+    def generate(self, requests, n, temperature, top_p, max_new_tokens):
+        role = self.critic if "Answer 1:" in requests[0].text else self.policy
+        return role.generate(requests, n, temperature, top_p, max_new_tokens)
+
+
 class ScriptedBackends:
-    """``Backends``' interface over given backend objects, keyed by model name."""
+    """``Backends``' interface over given backend objects, keyed by model name; ``built`` logs gets and releases."""
 
     def __init__(self, **by_model):
         self.by_model = by_model
@@ -77,13 +88,18 @@ class ScriptedBackends:
         self.built.append(model)
         return self.by_model[model]
 
+    def release(self, model):
+        self.built.append(f"released {model}")
+
 
 @pytest.fixture
 def scripted():
-    """The scripted classes: ``scripted.Policy``, ``scripted.Critic``, ``scripted.Backends``."""
+    """The scripted classes: ``Policy``, ``Critic``, ``SelfCritic`` and ``Backends``."""
     import types
 
-    return types.SimpleNamespace(Policy=ScriptedPolicy, Critic=ScriptedCritic, Backends=ScriptedBackends)
+    return types.SimpleNamespace(
+        Policy=ScriptedPolicy, Critic=ScriptedCritic, SelfCritic=ScriptedSelfCritic, Backends=ScriptedBackends
+    )
 
 
 @pytest.fixture

@@ -227,3 +227,16 @@ def test_all_pair_strategies_share_a_rounds_judgments_and_a_knockout_there_is_re
     assert main([*argv, "--backend", "hf"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "judgments.jsonl was made with other settings" in err
+
+
+def test_every_prompt_is_sampled_first_and_a_separate_policy_is_released_before_the_critic_loads(
+    prompts_file, tmp_path, scripted
+):
+    flags = ["--n", "2", "--prompts-per-batch", "2"]
+    args = parse_args(cli(prompts_file, tmp_path / "two", "--policy", "policy", "--critic", "critic", *flags))
+    backends = scripted.Backends(policy=scripted.Policy(), critic=scripted.Critic())
+    run_round(args, backends)
+    assert backends.built == ["policy", "policy", "released policy", "critic", "critic"]
+    same = scripted.Backends(model=scripted.SelfCritic())
+    run_round(parse_args(cli(prompts_file, tmp_path / "one", "--policy", "model", *flags)), same)
+    assert same.built == ["model"] * 4
