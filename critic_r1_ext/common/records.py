@@ -105,3 +105,16 @@ def append_record(handle, record: dict) -> None:
     """Write one JSONL line and flush it, so a crash loses at most the item in flight."""
     handle.write(json.dumps(record) + "\n")
     handle.flush()
+
+
+def other_settings(records: list[dict], settings: dict) -> str | None:
+    """The first ``settings`` (as sorted JSON) among ``records`` that differ from ``settings``; None when all match.
+
+    A resumable output must not mix results made with other settings.
+
+    >>> other_settings([{"settings": {"n": 4}}], {"n": 4}), other_settings([{"settings": {"n": 4}}], {"n": 8})
+    (None, '{"n": 4}')
+    """
+    wanted = json.dumps(settings, sort_keys=True)
+    other = {json.dumps(r.get("settings"), sort_keys=True) for r in records} - {wanted}
+    return sorted(other)[0] if other else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from critic_r1_ext.common.records import append_record, load_output
+from critic_r1_ext.common.records import append_record, load_output, other_settings
 from data_prep.errors import DataPrepError
 
 
@@ -21,11 +21,10 @@ class RowFile:
         self.settings = settings
         self.path.parent.mkdir(parents=True, exist_ok=True)
         existing = load_output(self.path)
-        wanted = json.dumps(settings, sort_keys=True)
-        other = {json.dumps(r.get("settings"), sort_keys=True) for r in existing} - {wanted}
+        other = other_settings(existing, settings)
         if other:
             raise DataPrepError(
-                f"{self.path} was made with other settings ({sorted(other)[0]}, now {wanted}); "
+                f"{self.path} was made with other settings ({other}, now {json.dumps(settings, sort_keys=True)}); "
                 "use another --out or --round, or delete that file to start it over"
             )
         self.records = {r["id"]: r for r in existing}
