@@ -106,3 +106,18 @@ def scripted():
 def png():
     """``png(color, size=(56, 56))``: PNG bytes of a plain image."""
     return png_bytes
+
+
+@pytest.fixture
+def scripted_run(scripted):
+    """``scripted_run(prompts_file, out, *flags, policy=, critic=)``: one round with scripted models by default;
+    returns (manifest, policy, critic)."""
+    from critic_r1_ext.preferences.__main__ import parse_args
+    from critic_r1_ext.preferences.rounds import run_round
+
+    def run(prompts_file, out, *extra, policy=None, critic=None):
+        policy, critic = policy or scripted.Policy(), critic or scripted.Critic()
+        argv = ["--input", str(prompts_file), "--out", str(out), "--policy", "policy", "--critic", "critic", *extra]
+        return run_round(parse_args(argv), scripted.Backends(policy=policy, critic=critic)), policy, critic
+
+    return run
