@@ -1,5 +1,4 @@
-"""The preferences command: the tiny Qwen2.5-VL on the HF backend spends the printed budget, the default
-strategy is the README's, and bad input stops with one line."""
+"""The preferences command: its defaults are the README's, and bad input stops it with one line."""
 
 from __future__ import annotations
 
@@ -14,31 +13,6 @@ from critic_r1_ext.preferences.__main__ import DEFAULT_MARGIN, DEFAULT_STRATEGY,
 
 def cli(prompts_file, out, *extra):
     return ["--input", str(prompts_file), "--out", str(out), *extra]
-
-
-def budget_line(text: str) -> str:
-    return next(line for line in text.splitlines() if line.startswith("judge budget:"))
-
-
-def jsonl(path):
-    return [json.loads(line) for line in path.read_text().splitlines()]
-
-
-def test_tiny_model_on_the_hf_backend_spends_exactly_the_printed_budget(prompts_file, tiny_qwen_dir, tmp_path, capsys):
-    out = tmp_path / "run"
-    argv = ["--policy", str(tiny_qwen_dir), "--backend", "hf", "--n", "3", "--strategy", "agree"]
-    code = main(cli(prompts_file, out, *argv, "--max-new-tokens", "6", "--judge-max-new-tokens", "6"))
-    assert code == 0
-    printed = budget_line(capsys.readouterr().out)
-    assert printed.startswith("judge budget: 3 prompts x 6 calls (agree, N=3) = 18 judge calls;")
-    assert printed.endswith("0 already in " + str(out / "round_1" / "judgments.jsonl") + ", 18 to make")
-    judgments = jsonl(out / "round_1" / "judgments.jsonl")
-    assert len(judgments) == 18 and len({j["id"] for j in judgments}) == 18
-    manifest = json.loads((out / "round_1" / "manifest.json").read_text())
-    assert manifest["judge_calls"] == {"budget": 18, "reused": 0, "made": 18}
-    assert manifest["judged_pairs"] == 9 and sum(manifest["decisions"].values()) == 9
-    samples = jsonl(out / "round_1" / "samples.jsonl")
-    assert [len(s["answers"]) for s in samples] == [3, 3, 3]
 
 
 def test_the_default_strategy_is_the_one_the_readme_recommends():

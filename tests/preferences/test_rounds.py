@@ -1,5 +1,6 @@
-"""A round end to end: pairs in TRL's DPO layout from the tiny Qwen2.5-VL, the critic rows through data
-prep and the preflight, resuming without judging twice, rounds, drops, and one model loaded at a time."""
+"""A round end to end: the tiny Qwen2.5-VL on the HF backend spends the printed budget and gives pairs in
+TRL's DPO layout; the critic rows pass data prep and the preflight; resuming never judges twice; rounds,
+drops, and one model loaded at a time."""
 
 from __future__ import annotations
 
@@ -24,6 +25,23 @@ def budget_line(text: str) -> str:
 
 def jsonl(path):
     return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_tiny_model_on_the_hf_backend_spends_exactly_the_printed_budget(prompts_file, tiny_qwen_dir, tmp_path, capsys):
+    out = tmp_path / "run"
+    argv = ["--policy", str(tiny_qwen_dir), "--backend", "hf", "--n", "3", "--strategy", "agree"]
+    code = main(cli(prompts_file, out, *argv, "--max-new-tokens", "6", "--judge-max-new-tokens", "6"))
+    assert code == 0
+    printed = budget_line(capsys.readouterr().out)
+    assert printed.startswith("judge budget: 3 prompts x 6 calls (agree, N=3) = 18 judge calls;")
+    assert printed.endswith("0 already in " + str(out / "round_1" / "judgments.jsonl") + ", 18 to make")
+    judgments = jsonl(out / "round_1" / "judgments.jsonl")
+    assert len(judgments) == 18 and len({j["id"] for j in judgments}) == 18
+    manifest = json.loads((out / "round_1" / "manifest.json").read_text())
+    assert manifest["judge_calls"] == {"budget": 18, "reused": 0, "made": 18}
+    assert manifest["judged_pairs"] == 9 and sum(manifest["decisions"].values()) == 9
+    samples = jsonl(out / "round_1" / "samples.jsonl")
+    assert [len(s["answers"]) for s in samples] == [3, 3, 3]
 
 
 def test_tiny_policy_pairs_load_with_datasets_in_trls_vision_dpo_layout(
