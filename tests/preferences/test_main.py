@@ -60,3 +60,12 @@ def test_missing_input_and_changed_settings_are_one_line_errors(prompts_file, tm
     assert main(cli(prompts_file, tmp_path / "run", "--policy", "policy", "--n", "4", "--backend", "hf")) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "samples.jsonl was made with other settings" in err
+
+
+def test_the_console_script_runs_this_main():
+    import importlib
+    import re
+
+    pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text()
+    target = re.search(r'^critic-r1-preferences = "([\w.]+):(\w+)"$', pyproject, re.M)
+    assert getattr(importlib.import_module(target.group(1)), target.group(2)) is main
