@@ -1,9 +1,11 @@
-"""The critic sees the authors' wording with the answers in the order asked, and judgments are reused."""
+"""The critic sees the authors' wording in the order asked, and a judgment is never made twice.
+
+The prompts come through judging.py, the one place that imports critic_r1_ext.evaluate.judge_prompts.
+"""
 
 from __future__ import annotations
 
-from critic_r1_ext.evaluate.judge_prompts import authors_prompt
-from critic_r1_ext.preferences.judging import Critic
+from critic_r1_ext.preferences.judging import JUDGE_PROMPTS, Critic
 from critic_r1_ext.preferences.prompts import Prompt
 from critic_r1_ext.preferences.store import RowFile
 
@@ -26,8 +28,8 @@ def test_the_critic_prompt_is_the_authors_and_a_judgment_is_never_made_twice(tmp
     critic.owners = [(prompt, ["A cat.", "A <image> of a dog."], images)]
     assert critic([(0, 0, 1), (0, 1, 0), (0, 0, 1)]) == ["2", "2", "2"]
     assert [r.text for r in backend.seen] == [
-        authors_prompt("What is it?", "A cat.", "A image of a dog.", 1),
-        authors_prompt("What is it?", "A image of a dog.", "A cat.", 1),
+        JUDGE_PROMPTS["authors"]("What is it?", "A cat.", "A image of a dog.", 1),
+        JUDGE_PROMPTS["authors"]("What is it?", "A image of a dog.", "A cat.", 1),
     ]
     assert backend.seen[0].images == ["IMAGE"] and critic.calls == 2
     again = Critic(lambda: backend, "authors", 64, RowFile(tmp_path / "judgments.jsonl", {"critic": "c"}))
