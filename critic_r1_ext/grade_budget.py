@@ -74,7 +74,11 @@ def sympy_expressions(answer: str, ground_truth: str) -> list[str]:
         return []
     out = []
     for t, g in zip(truths, givens):
-        if (_is_frac(t) and _is_frac(g)) or _str_is_int(t) != _str_is_int(g):
+        if _is_frac(t) and _is_frac(g):
+            if t != g:
+                break
+            continue
+        if _str_is_int(t) != _str_is_int(g):
             break
         expr = f"({t})-({g})"
         if should_allow_eval(expr):

@@ -42,6 +42,14 @@ def test_integer_labels_never_reach_sympy_with_a_non_integer_answer():
     assert compute_score("critic", "<think>x</think> \\boxed{9**9**9}", "1")["error"] == ""
 
 
+def test_every_element_of_a_tuple_is_checked():
+    """mathruler grades tuples element by element, skipping sympy for equal fractions: the budget follows it."""
+    assert sympy_expressions("(1/2, 9**9**9)", "(1/2, 1.5)") == ["(1.5)-(9**9**9)"]
+    assert compute_score("c", "<think>x</think> \\boxed{(1/2, 9**9**9)}", "(1/2, 1.5)")["error"].startswith(
+        "not graded"
+    )
+
+
 def test_mathrulers_own_guard_is_kept():
     """``9^{9^{9^9}}`` never reaches sympy (mathruler refuses ``^{``), so it is graded, as the authors' is."""
     assert sympy_expressions("9^{9^{9^9}}", "1.5") == []

@@ -111,15 +111,15 @@ def _walk(node: DictConfig, known, path: str, out: list) -> None:
         if key not in known and key not in fields:
             out.append((here, sorted(set(known) | set(fields))))
             continue
-        kind = known.get(key, fields.get(key))
+        kind = known.get(key) if known.get(key) is not None else fields.get(key)
         child = node._get_node(key)
         if kind == RAY_INIT and isinstance(child, DictConfig):
             accepted = _ray_init_parameters()
             out += [(f"{here}.{k}", accepted) for k in child.keys() if k not in accepted]
             continue
-        if kind == FREE or fields.get(key) == FREE or not isinstance(child, DictConfig) or child._is_none():
-            continue
-        if not isinstance(kind, dict) and isinstance(kind, str):  # a nested dataclass absent from the YAML
+        if kind in (FREE, None) or fields.get(key) == FREE or not isinstance(child, DictConfig) or child._is_none():
+            continue  # a leaf, a subtree verl reads whole, or a default of None whose structure nobody states
+        if isinstance(kind, str):  # a nested dataclass absent from the YAML
             kind = {"_target_": kind}
         _walk(child, kind, f"{here}.", out)
 
