@@ -241,3 +241,11 @@ def test_critic_rows_without_an_image_fail_unless_text_only_is_allowed(capsys, b
     assert checks["train images"][0]["status"] == "FAIL" and "no image column" in checks["train images"][0]["detail"]
     _, checks = run_preflight(capsys, *base_overrides, f"data.train_files={text_only}", "data.allow_text_only=true")
     assert checks["train images"][0]["status"] == "WARN"
+
+
+def test_a_check_that_raises_is_a_fail_line_naming_it_not_a_traceback():
+    from critic_r1_ext.preflight.__main__ import guarded
+
+    (check,) = guarded("GPU memory", lambda cfg: cfg["trainer"]["nnodes"] // 0, {"trainer": {"nnodes": 1}})
+    assert check.status == "FAIL" and check.name == "GPU memory"
+    assert check.detail == "the check stopped on ZeroDivisionError: integer division or modulo by zero"
