@@ -60,7 +60,9 @@ def compute_score(
 
     ``pred`` is the answer read (paper: the last box's content; robust: the normalised verdict).
     ``error`` is empty, or says why the output was not scored (it is not text: bytes are decoded
-    as UTF-8, anything else scores 0). A wrong ``mode`` is a configuration error and raises.
+    as UTF-8, anything else scores 0) or its box not graded (paper mode: grading it would take
+    sympy unbounded time, see ``reward_paper.graded``; accuracy 0). A wrong ``mode`` is a
+    configuration error and raises.
 
     >>> compute_score("critic", r"<think>2 counts right.</think> \boxed{2}", "2")
     {'score': 1.0, 'acc': 1.0, 'format': 1.0, 'pred': '2', 'error': ''}
@@ -80,7 +82,7 @@ def compute_score(
         error = f"solution_str is {type(solution_str).__name__}, not text"
         return {"score": 0.0, "acc": 0.0, "format": 0.0, "pred": "", "error": error}
     if mode == "paper":
-        acc, fmt, pred = paper_score(text, as_text(ground_truth))
+        acc, fmt, pred, error = paper_score(text, as_text(ground_truth))
     else:
-        acc, fmt, pred = robust_score(text, ground_truth)
-    return {"score": acc_weight * acc + format_weight * fmt, "acc": acc, "format": fmt, "pred": pred, "error": ""}
+        (acc, fmt, pred), error = robust_score(text, ground_truth), ""
+    return {"score": acc_weight * acc + format_weight * fmt, "acc": acc, "format": fmt, "pred": pred, "error": error}

@@ -5,8 +5,10 @@ Their function, per output: squeeze whitespace around ``<``, ``>`` and ``/`` wit
 text, re.DOTALL)``; accuracy = mathruler's ``grade_answer(extract_boxed_content(text), ground_truth)``
 (the last ``\boxed{`` anywhere, braces balanced, ``"None"`` when unclosed). This module gives the same
 result without their regexes, which backtrack quadratically (seconds on 64 KiB), on every input
-except two, documented in docs/reward.md: a box over ``MAX_GRADED_CHARS`` characters is
-not graded (accuracy 0), and an input on which mathruler raises scores accuracy 0 instead of crashing.
+except three, documented in docs/reward.md: a box over ``MAX_GRADED_CHARS`` characters, and one that
+would make sympy evaluate beyond ``grade_budget``'s budget (``9**9**9`` against the label ``1.5``: hours),
+are not graded (accuracy 0, with the reason); an input on which mathruler raises scores accuracy 0
+instead of crashing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from mathruler.grader import grade_answer
+
+from critic_r1_ext.grade_budget import sympy_budget
 
 _BOX = "\\boxed{"
 _ASCII_SPACES = " \n\t\r\x0b\x0c\x1c\x1d\x1e\x1f"  # every ASCII character that str.isspace() accepts
@@ -95,9 +99,16 @@ def last_boxed(text: str) -> str | None:
         pos = close + 1
 
 
-def graded(answer: str, ground_truth: str) -> bool:
-    """``grade_answer(answer, ground_truth)``; ``False`` for an answer over ``MAX_GRADED_CHARS`` characters."""
-    return len(answer) <= MAX_GRADED_CHARS and _grade(answer, ground_truth)
+def graded(answer: str, ground_truth: str) -> tuple[bool, str]:
+    """``(grade_answer(answer, ground_truth), "")``, or ``(False, why)`` where grading is not bounded.
+
+    Not graded: an answer over ``MAX_GRADED_CHARS`` characters, and one whose comparison would make
+    sympy evaluate an expression over ``grade_budget``'s budget (``9**9**9`` against ``1.5``).
+    """
+    if len(answer) > MAX_GRADED_CHARS:
+        return False, f"not graded: a box of {len(answer):,} characters (over {MAX_GRADED_CHARS:,})"
+    why = sympy_budget(answer, ground_truth)
+    return (False, why) if why else (_grade(answer, ground_truth), "")
 
 
 @lru_cache(maxsize=4096)
@@ -109,13 +120,17 @@ def _grade(answer: str, ground_truth: str) -> bool:
         return False
 
 
-def paper_score(text: str, ground_truth: str | None) -> tuple[float, float, str]:
-    r"""``(accuracy, format, boxed answer)`` exactly as the authors' reward computes them (no label: accuracy 0).
+def paper_score(text: str, ground_truth: str | None) -> tuple[float, float, str, str]:
+    r"""``(accuracy, format, boxed answer, why not graded)`` as the authors' reward computes them.
+
+    No label: accuracy 0. ``why not graded`` is ``""`` unless the bound of :func:`graded` was hit.
 
     >>> paper_score("<think>x</think> \\boxed{Response 1}", "1")[:2], paper_score("\\boxed{2} \\boxed{1}", "1")[:2]
     ((0.0, 1.0), (1.0, 0.0))
+    >>> paper_score("<think>x</think> \\boxed{9**9**9}", "1.5")[3]
+    "not graded: sympy would evaluate '(1.5)-(9**9**9)', a number of about 774,840,978 digits (over 10,000)"
     """
     text = squeeze_delimiters(text)
     answer = last_boxed(text)
-    acc = ground_truth is not None and graded("None" if answer is None else answer, ground_truth)
-    return float(acc), float(format_ok(text)), answer or ""
+    acc, why = (False, "") if ground_truth is None else graded("None" if answer is None else answer, ground_truth)
+    return float(acc), float(format_ok(text)), answer or "", why

@@ -284,7 +284,7 @@ def _convert_all(converter, source: InputSource, args, report: Report, splitter:
             try:
                 converted = converter.convert(item, row_id, args)
             except (SkipRow, ImageError) as skip:
-                report.skip(skip.reason, row_id)
+                report.skip(skip.reason, row_id, str(skip))
                 continue
             report.labels_in[converted.label] += 1
             if converted.label == "tie" and not args.keep_ties:
@@ -323,7 +323,7 @@ def _row_id(item: InputRow, id_col: str, ids: Counter) -> str:
 def _failure(report: Report, max_skip_frac: float) -> str | None:
     if report.bad_fraction() > max_skip_frac:
         share = f"{100 * report.bad_fraction():.2f}% > --max-skip-frac {100 * max_skip_frac:.2f}%"
-        return f"{report.bad_input} of {report.rows_in} rows were bad input ({share})"
+        return f"{report.bad_input} of {report.rows_in} rows were bad input ({share}; {report.worst_bad_input()})"
     if not report.rows_out["train"]:
         return "no rows left for train.parquet"
     return None

@@ -29,6 +29,7 @@ class Report:
         self.flipped: Counter = Counter()
         self.data_sources: Counter = Counter()
         self.length: dict = {}
+        self.first_detail: dict[str, str] = {}  # reason -> "row_id: what was wrong" of its first row
 
     def length_rules(self, max_chars: int, max_tokens: int, template: str | None, counts_tokens: bool) -> None:
         """Which prompt-length rules this run measures; ``measured_length`` then counts each row."""
@@ -53,8 +54,18 @@ class Report:
         if over_tokens is not None:
             self.length["over_max_prompt_tokens"] += over_tokens
 
-    def skip(self, reason: str, row_id: str) -> None:
+    def skip(self, reason: str, row_id: str, detail: str = "") -> None:
         self.skipped_ids[reason].append(row_id)
+        if detail and reason not in self.first_detail:
+            self.first_detail[reason] = f"{row_id}: {detail}"
+
+    def worst_bad_input(self) -> str:
+        """The most frequent bad-input reason, with its first row and what was wrong there."""
+        bad = {r: ids for r, ids in self.skipped_ids.items() if r not in RULE_REASONS and ids}
+        if not bad:
+            return ""
+        reason = max(bad, key=lambda r: len(bad[r]))
+        return f"{reason} x{len(bad[reason])}, first {self.first_detail.get(reason, bad[reason][0])}"
 
     def wrote(self, split: str, label: str, data_source: str, flipped: bool) -> None:
         self.rows_out[split] += 1

@@ -12,6 +12,7 @@ stage in OUTPUT, then ``summary.json`` and ``summary.md`` with the paper's value
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from critic_r1_ext.common.backends import add_backend_arguments, backend_from_args
@@ -160,5 +161,16 @@ def main(argv=None) -> dict:
     return summary
 
 
+def cli(argv=None) -> int:
+    """:func:`main` for the shell: bad input (a ``--data`` path, a row) is one line on stderr and exit 2."""
+    try:
+        main(argv)
+    except (OSError, ValueError, KeyError) as err:
+        message = str(err).splitlines()[0] if str(err) else type(err).__name__
+        print(f"critic-r1-evaluate: error: {message}", file=sys.stderr)
+        return 2
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(cli())

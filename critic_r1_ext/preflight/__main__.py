@@ -4,12 +4,14 @@
         [--on-node] [--json]
 
 Takes the same overrides as ``python -m verl.trainer.main_ppo`` and composes the config the same
-way, then reports PASS / WARN / FAIL for: the recipe and reward keys, misspelt ``data.*`` keys, a
-local model path that does not exist, verl's own config validation, the data files (existence, row
-shape, image columns, labels, prompts over ``data.max_prompt_length``), the reward on canned
-outputs, GPU-count divisibility, a rough GPU-memory estimate and, on a GPU node (``--on-node``, or
-whenever CUDA is visible), the GPU stack and GPU count. Every WARN and FAIL comes with its fix; the
-exit code is 1 when anything FAILs.
+way, then reports PASS / WARN / FAIL for: the recipe and reward keys, every key against what verl
+0.9.1 and critic_r1_ext read (a misspelt one with "did you mean"), counts, learning rates, lengths
+against the model's context and GRPO's group size, a local model path that does not exist, verl's
+own config validation, the data files (existence, row shape, image columns, labels, prompts over
+``data.max_prompt_length``), the reward on canned outputs, GPU-count divisibility (with the nearest
+valid values), a rough GPU-memory estimate and, on a GPU node (``--on-node``, or whenever CUDA is
+visible), the GPU stack and GPU count. Every WARN and FAIL comes with its fix; the exit code is 1
+when anything FAILs. A check that stops on an exception is a FAIL line naming it, never a traceback.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from dataclasses import asdict
 
 from critic_r1_ext.preflight.checks import FAIL, PASS, WARN, Check
 from critic_r1_ext.preflight.config import (
-    check_data_keys,
     check_divisibility,
     check_model_path,
     check_recipe,
@@ -33,6 +34,8 @@ from critic_r1_ext.preflight.config import (
 from critic_r1_ext.preflight.data import check_data
 from critic_r1_ext.preflight.memory import check_memory
 from critic_r1_ext.preflight.node import check_node
+from critic_r1_ext.preflight.ranges import check_values
+from critic_r1_ext.preflight.schema import check_keys
 
 DRY_RUN_POINTER = "Dry-run the real loop on your laptop: the README section of that name, docs/cpu_dry_run.md"
 
@@ -52,18 +55,33 @@ def run_checks(
     try:
         cfg = compose(overrides)
     except Exception as err:
-        return [Check("compose", FAIL, f"{type(err).__name__}: {err}", "fix the override the message names.")]
+        first = str(err).splitlines()[0] if str(err) else ""
+        return [Check("compose", FAIL, f"{type(err).__name__}: {first}", "fix the override the message names.")]
     checks = [Check("compose", PASS, f"{len(overrides)} overrides")]
-    checks += check_recipe(cfg)
-    checks += check_data_keys(cfg, compose([]))
-    checks += check_model_path(cfg)
-    checks += check_verl_validation(cfg)
-    checks += check_divisibility(cfg)
-    checks += check_reward(cfg)
-    checks += check_data(cfg, processor, sample)
-    checks += check_memory(cfg, gpu_memory_gib)
-    checks += check_node(cfg, on_node)
+    steps = [
+        ("recipe", check_recipe, (cfg,)),
+        ("config keys", check_keys, (cfg,)),
+        ("values", check_values, (cfg,)),
+        ("model path", check_model_path, (cfg,)),
+        ("verl validate_config", check_verl_validation, (cfg,)),
+        ("divisibility", check_divisibility, (cfg,)),
+        ("reward", check_reward, (cfg,)),
+        ("data", check_data, (cfg, processor, sample)),
+        ("GPU memory", check_memory, (cfg, gpu_memory_gib)),
+        ("node", check_node, (cfg, on_node)),
+    ]
+    for name, check, args in steps:
+        checks += guarded(name, check, *args)
     return checks
+
+
+def guarded(name: str, check, *args) -> list[Check]:
+    """``check(*args)``; an exception in it becomes a FAIL line naming the check, never a traceback."""
+    try:
+        return check(*args)
+    except Exception as err:
+        detail = f"the check stopped on {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+        return [Check(name, FAIL, detail, "fix the setting it names; the other checks still ran.")]
 
 
 def main(argv: list[str] | None = None) -> int:

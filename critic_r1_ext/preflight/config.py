@@ -5,12 +5,10 @@ Each takes the composed verl config and returns ``Check`` records; none needs da
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from critic_r1_ext.dataset import DATA_KEYS
 from critic_r1_ext.preflight.checks import FAIL, PASS, WARN, Check
 
 OUR_REWARD = "pkg://critic_r1_ext.reward"
@@ -101,8 +99,21 @@ def check_verl_validation(cfg) -> list[Check]:
     return checks
 
 
+def nearest(value: int, ok) -> str:
+    """The closest positive integers below and above ``value`` for which ``ok`` holds, as text."""
+    below = next((v for v in range(value - 1, 0, -1) if ok(v)), None)
+    above = next((v for v in range(value + 1, 64 * value + 2) if ok(v)), None)
+    return " or ".join(str(v) for v in (below, above) if v is not None) or "none near"
+
+
 def check_divisibility(cfg) -> list[Check]:
-    world = cfg.trainer.nnodes * cfg.trainer.n_gpus_per_node
+    """The batch shapes verl needs for the configured world size, each failure with the nearest valid values."""
+    from critic_r1_ext.preflight.ranges import bad_counts
+
+    if bad_counts(cfg):
+        return [Check("divisibility", FAIL, "not checked: a count is not a positive integer", "see the values check.")]
+    per_node = cfg.trainer.n_gpus_per_node
+    world = cfg.trainer.nnodes * per_node
     n = cfg.actor_rollout_ref.rollout.n
     batch, mini = cfg.data.train_batch_size, cfg.actor_rollout_ref.actor.ppo_mini_batch_size
     tp = cfg.actor_rollout_ref.rollout.tensor_model_parallel_size
@@ -110,22 +121,26 @@ def check_divisibility(cfg) -> list[Check]:
         (
             batch * n % world == 0,
             f"train_batch_size*rollout.n = {batch}*{n} over {world} GPUs",
-            f"make data.train_batch_size*rollout.n divisible by nnodes*n_gpus_per_node = {world}.",
+            f"make data.train_batch_size*rollout.n divisible by nnodes*n_gpus_per_node = {world}: "
+            f"data.train_batch_size={nearest(batch, lambda b: b * n % world == 0 and b % mini == 0)}.",
         ),
         (
             batch % mini == 0,
             f"ppo_mini_batch_size {mini} divides train_batch_size {batch}",
-            "set actor_rollout_ref.actor.ppo_mini_batch_size to a divisor of data.train_batch_size.",
+            "set actor_rollout_ref.actor.ppo_mini_batch_size to a divisor of data.train_batch_size: "
+            f"{nearest(mini, lambda m: batch % m == 0 and m * n % world == 0)}.",
         ),
         (
             mini * n % world == 0,
             f"ppo_mini_batch_size*rollout.n = {mini}*{n} over {world} GPUs",
-            f"make ppo_mini_batch_size*rollout.n divisible by {world} so every GPU gets a share of each update.",
+            f"make ppo_mini_batch_size*rollout.n divisible by {world} so every GPU gets a share of each update: "
+            f"actor_rollout_ref.actor.ppo_mini_batch_size={nearest(mini, lambda m: m * n % world == 0)}.",
         ),
         (
-            cfg.trainer.n_gpus_per_node % tp == 0,
-            f"rollout TP {tp} divides n_gpus_per_node {cfg.trainer.n_gpus_per_node}",
-            "set actor_rollout_ref.rollout.tensor_model_parallel_size to a divisor of trainer.n_gpus_per_node.",
+            per_node % tp == 0,
+            f"rollout TP {tp} divides n_gpus_per_node {per_node}",
+            "set actor_rollout_ref.rollout.tensor_model_parallel_size to a divisor of trainer.n_gpus_per_node: "
+            f"{nearest(tp, lambda t: per_node % t == 0)}.",
         ),
     ]
     return [
@@ -220,32 +235,3 @@ def check_model_path(cfg) -> list[Check]:
             f"{path}`), or pass the hub id (owner/name) instead.",
         )
     ]
-
-
-def check_data_keys(cfg, plain) -> list[Check]:
-    """Keys under ``data`` that neither verl nor our adapter reads: a typo there silently does nothing."""
-    ours = set(DATA_KEYS)
-    known = set(plain.data.keys()) | ours
-    checks = []
-    for key in sorted(set(cfg.data.keys()) - known):
-        match = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
-        if match:
-            owner = "critic_r1_ext" if match[0] in ours else "verl"
-            checks.append(
-                Check(
-                    "data keys",
-                    FAIL,
-                    f"data.{key} is read by nobody; did you mean data.{match[0]} (read by {owner})?",
-                    f"rename +data.{key}=... to data.{match[0]}=...",
-                )
-            )
-        else:
-            checks.append(
-                Check(
-                    "data keys",
-                    WARN,
-                    f"data.{key} is read by neither verl 0.9.1 nor critic_r1_ext",
-                    "drop it, unless a dataset class of your own reads it.",
-                )
-            )
-    return checks or [Check("data keys", PASS, f"every data.* key is verl's or ours ({', '.join(DATA_KEYS)})")]

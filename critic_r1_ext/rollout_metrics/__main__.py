@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from critic_r1_ext.reward import MODES
-from critic_r1_ext.rollout_metrics import COLUMNS, metrics_table
+from critic_r1_ext.rollout_metrics import COLUMNS, metrics_and_skips
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,13 +28,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        table = metrics_table(args.dump_dir, args.acc_weight, args.format_weight, args.mode)
+        table, dumps = metrics_and_skips(args.dump_dir, args.acc_weight, args.format_weight, args.mode)
     except (OSError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"rollout_metrics: error: {err}", file=sys.stderr)
         return 2
     print("  ".join(f"{c:>13}" for c in COLUMNS))
     for row in table:
         print("  ".join(f"{row[c]:>13}" if isinstance(row[c], int) else f"{row[c]:>13.3f}" for c in COLUMNS))
+    if dumps.skipped:
+        print(f"rollout_metrics: {dumps.skip_summary()}", file=sys.stderr)
     if args.csv:
         with Path(args.csv).open("w", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=COLUMNS)

@@ -83,8 +83,30 @@ def test_export_accepts_step_and_actor_folders(fsdp_run):
     assert find_actor_dir(actor) == actor
 
 
-def test_export_rejects_folder_without_checkpoint(tmp_path):
+def test_export_rejects_folder_without_checkpoint(tmp_path, capsys):
     from critic_r1_ext.export.__main__ import main
 
-    with pytest.raises(FileNotFoundError, match="no verl FSDP checkpoint"):
-        main(["--checkpoint", str(tmp_path), "--out", str(tmp_path / "hf")])
+    assert main(["--checkpoint", str(tmp_path), "--out", str(tmp_path / "hf")]) == 2
+    err = capsys.readouterr().err
+    assert "no verl FSDP checkpoint here (latest_checkpointed_iteration.txt is missing)" in err
+
+
+def test_export_names_a_garbled_tracker_and_a_missing_shard(fsdp_run, tmp_path):
+    """Copies of a real checkpoint with one file broken: the error names that file."""
+    import shutil
+
+    from critic_r1_ext.export.__main__ import ExportError, find_actor_dir
+
+    run_dir, _ = fsdp_run
+    broken = tmp_path / "run"
+    shutil.copytree(run_dir, broken)
+    (broken / "latest_checkpointed_iteration.txt").write_text("3\x00garbage")
+    with pytest.raises(ExportError, match="latest_checkpointed_iteration.txt: holds .*not a step number"):
+        find_actor_dir(broken)
+    (broken / "latest_checkpointed_iteration.txt").write_text("7")
+    with pytest.raises(ExportError, match="says step 7, but .*global_step_7/actor is missing; folders here: global_"):
+        find_actor_dir(broken)
+    (broken / "latest_checkpointed_iteration.txt").write_text("3")
+    (broken / "global_step_3" / "actor" / "model_world_size_1_rank_0.pt").unlink()
+    with pytest.raises(ExportError, match="missing model_world_size_1_rank_0.pt"):
+        find_actor_dir(broken)

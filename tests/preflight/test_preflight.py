@@ -162,7 +162,7 @@ def test_preflight_fails_on_a_missing_model_folder_a_misspelt_key_and_a_node_tha
     model = checks["model path"][0]
     assert model["status"] == "FAIL" and f"{missing}: no such folder" in model["detail"]
     assert "hf download" in model["fix"]
-    keys = checks["data keys"][0]
+    keys = checks["config keys"][0]
     assert keys["status"] == "FAIL" and "did you mean data.swap_prob" in keys["detail"]
     gpus = checks["node GPUs"][0]
     assert gpus["status"] == "FAIL" and "1 x 8 = 8 GPUs" in gpus["detail"]
@@ -190,7 +190,7 @@ def test_without_gpus_the_preflight_says_what_training_needs(verl_config):
 
 def test_unknown_data_keys_far_from_any_known_one_only_warn(capsys, base_overrides):
     _, checks = run_preflight(capsys, *base_overrides, "+data.my_own_flag=1", "--sample", "2")
-    (keys,) = checks["data keys"]
+    (keys,) = checks["config keys"]
     assert keys["status"] == "WARN" and "data.my_own_flag" in keys["detail"]
 
 
@@ -241,3 +241,11 @@ def test_critic_rows_without_an_image_fail_unless_text_only_is_allowed(capsys, b
     assert checks["train images"][0]["status"] == "FAIL" and "no image column" in checks["train images"][0]["detail"]
     _, checks = run_preflight(capsys, *base_overrides, f"data.train_files={text_only}", "data.allow_text_only=true")
     assert checks["train images"][0]["status"] == "WARN"
+
+
+def test_a_check_that_raises_is_a_fail_line_naming_it_not_a_traceback():
+    from critic_r1_ext.preflight.__main__ import guarded
+
+    (check,) = guarded("GPU memory", lambda cfg: cfg["trainer"]["nnodes"] // 0, {"trainer": {"nnodes": 1}})
+    assert check.status == "FAIL" and check.name == "GPU memory"
+    assert check.detail == "the check stopped on ZeroDivisionError: integer division or modulo by zero"

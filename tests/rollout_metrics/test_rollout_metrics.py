@@ -54,3 +54,37 @@ def test_cli_names_the_problem(tmp_path, capsys, content, message):
         (tmp_path / "1.jsonl").write_text(content + "\n")
     assert main([str(tmp_path)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_unscorable_lines_are_skipped_counted_and_summarised(tmp_path, capsys):
+    good = "<think>a</think> \\boxed{1}"
+    write_step(tmp_path, 2, [good, good], ["1", "2"])
+    bad_lines = [
+        "[1, 2]",
+        '"just a string"',
+        json.dumps({"output": ["not", "text"], "gts": "1", "step": 2}),
+        json.dumps({"output": good, "step": 2}),
+        json.dumps({"output": good, "gts": {"label": "1"}, "step": 2}),
+        "{truncated",
+    ]
+    with (tmp_path / "2.jsonl").open("a") as f:
+        f.write("\n".join(bad_lines) + "\n")
+    (row,) = metrics_table(tmp_path)
+    assert (row["rollouts"], row["skipped"], row["acc"]) == (2, 6, 0.5)
+    assert main([str(tmp_path)]) == 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "not scored: 6 lines" in err
+    for why in (
+        "not a JSON object (a list)",
+        "output not text (a list)",
+        "label (gts) missing",
+        "not a scalar",
+        "JSON",
+    ):
+        assert why in err
+
+
+def test_a_fractional_step_is_refused(tmp_path, capsys):
+    (tmp_path / "1.jsonl").write_text(json.dumps({"output": "x", "gts": "1", "step": 1.5}) + "\n")
+    assert main([str(tmp_path)]) == 2
+    assert "1.jsonl:1: step 1.5 is not a whole number" in capsys.readouterr().err
