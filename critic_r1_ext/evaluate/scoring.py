@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 
 from critic_r1_ext.common.answers import normalize_answer as _normalize_answer
-from critic_r1_ext.evaluate.benchmarks import LETTERS
+from critic_r1_ext.evaluate.benchmarks.base import LETTERS
 from critic_r1_ext.verdict import answer_part, boxed_spans
 
 _PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -64,6 +64,14 @@ def score(reference: dict, text: str) -> dict:
     else:
         correct = _text_correct(reference, raw)
     return {"extracted": raw, "correct": correct, "lenient": _lenient(reference, raw)}
+
+
+def safe_score(reference: dict, text) -> dict:
+    """:func:`score` that never raises: a scorer failure scores the output wrong and says why."""
+    try:
+        return score(reference, text if isinstance(text, str) else "")
+    except Exception as err:  # noqa: BLE001 - a model output must never stop an evaluation
+        return {"extracted": None, "correct": False, "lenient": False, "score_error": f"{type(err).__name__}: {err}"}
 
 
 def _choice_correct(reference: dict, raw: str) -> bool:

@@ -7,14 +7,14 @@ import json
 import pytest
 
 from critic_r1_ext.evaluate.__main__ import main, parse_args
-from critic_r1_ext.evaluate.benchmarks import BENCHMARKS
+from critic_r1_ext.evaluate.benchmarks import REGISTRY
 
 
 def test_help_lists_every_benchmark(capsys):
     with pytest.raises(SystemExit):
         parse_args(["--help"])
     text = " ".join(capsys.readouterr().out.split())
-    assert all(f"{name} (" in text for name in BENCHMARKS)
+    assert all(f"{name} (" in text for name in REGISTRY)
 
 
 def test_unknown_benchmarks_and_presets_are_refused(capsys):
@@ -57,12 +57,14 @@ def test_tiny_model_end_to_end_then_resume_and_rescore(tiny_qwen_dir, benchmark_
     assert all({"prompt_id", "output", "extracted", "correct", "reference"} <= set(r) for r in greedy)
     bon = [json.loads(line) for line in (out / "mmmu.best_of_2.jsonl").read_text().splitlines()]
     assert all(len(r["candidates"]) == 2 and set(r["presets"]) == {"paper", "ours"} for r in bon)
-    assert summary["benchmarks"]["mmmu"]["greedy"]["items"] == 2
-    assert summary["benchmarks"]["mmmu"]["paper"] == {"base": 53.1, "r1": 57.0, "r1_best_of_128": 66.2}
-    assert summary["benchmarks"]["mmmu"]["best_of_n"]["judge_calls_per_item_paper"] == 1
-    assert summary["benchmarks"]["vl_rewardbench"]["critic"]["overall"]["rows"] == 2
+    mmmu = summary["benchmarks"]["mmmu"]
+    assert mmmu["strict"]["items"] == 2 and mmmu["category"] == "Image reasoning"
+    assert mmmu["paper"] == {"base": 53.1, "r1": 57.0, "r1_best_of_128": 66.2}
+    assert mmmu["best_of_n"]["judge_calls_per_item_paper"] == 1
+    assert summary["benchmarks"]["vl_rewardbench"]["strict"]["overall"]["rows"] == 2
+    assert summary["categories"]["Image reasoning"]["measured"] is None  # MathVista etc. did not run
     markdown = (out / "summary.md").read_text()
-    assert "| mmmu | 2 (+0 skipped) |" in markdown and "| 53.1 | 57.0 | 66.2 |" in markdown
+    assert "| Image reasoning | mmmu | 2 (+0 skipped) | accuracy |" in markdown and "| 53.1 | 57.0 |" in markdown
     capsys.readouterr()
     assert main(argv) == summary
     assert "2 of 2 items already done" in capsys.readouterr().out
@@ -111,22 +113,26 @@ def test_vllm_path_sends_a_whole_benchmark_in_one_generate_call(tiny_qwen_dir, b
     from transformers import AutoProcessor
 
     from critic_r1_ext.common.backends import VLLMBackend
-    from critic_r1_ext.evaluate.benchmarks import policy_items
+    from critic_r1_ext.evaluate.__main__ import run_settings
+    from critic_r1_ext.evaluate.benchmarks import items
     from critic_r1_ext.evaluate.policy import run_greedy
 
     monkeypatch.setitem(sys.modules, "vllm", types.SimpleNamespace(SamplingParams=_SamplingParams))
     backend = VLLMBackend.__new__(VLLMBackend)
+    args = parse_args(["--model", "m", "--output", str(tmp_path), "--variant", "mmmu=inline_images"])
+    settings = run_settings(args, "mmmu")
     backend.processor, backend.llm, backend.pixel_bounds = (
         AutoProcessor.from_pretrained(tiny_qwen_dir),
         _RecordingLLM(),
         {},
     )
-    items = policy_items("mmmu", str(benchmark_dirs["mmmu"]))
-    args = parse_args(["--model", "m", "--output", str(tmp_path)])
-    run_greedy(lambda: backend, "mmmu", items, tmp_path / "mmmu.greedy.jsonl", args)
+    backend.system_prompt, backend.generation_prefix = settings["system_prompt"], "<think>"
+    found, _ = items("mmmu", str(benchmark_dirs["mmmu"]), variant="inline_images")
+    run_greedy(lambda: backend, "mmmu", found, tmp_path / "mmmu.greedy.jsonl", args, settings)
     ((prompts, params),) = backend.llm.calls
     assert len(prompts) == 2 and (params.n, params.temperature, params.max_tokens) == (1, 0.0, 2048)
     assert [len(p["multi_modal_data"]["image"]) for p in prompts] == [3, 1]
+    assert prompts[0]["multi_modal_data"]["image"][0].size == (56, 56)  # no resizing: the processor's defaults
     first = prompts[0]["prompt"]
     assert first.count("<|vision_start|>") == 3 and first.index("<|vision_start|>") > first.index("Which painting")
-    assert first.rstrip().endswith("<|im_start|>assistant") and "You are a helpful assistant." in first
+    assert first.endswith("<|im_start|>assistant\n<think>") and "You are a helpful assistant." in first

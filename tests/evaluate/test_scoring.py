@@ -6,7 +6,7 @@ import pytest
 
 from critic_r1_ext.common.answers import normalize_answer
 from critic_r1_ext.evaluate import scoring
-from critic_r1_ext.evaluate.benchmarks import policy_items
+from critic_r1_ext.evaluate.benchmarks import items
 from critic_r1_ext.evaluate.scoring import choice_letter, extract, score
 
 
@@ -20,7 +20,7 @@ def references(benchmark_dirs):
     return {
         (name, item.id): item.reference()
         for name in ("mmmu", "mathvista", "mathvision", "mathverse", "mmstar")
-        for item in policy_items(name, str(benchmark_dirs[name]))
+        for item in items(name, str(benchmark_dirs[name]))[0]
     }
 
 
