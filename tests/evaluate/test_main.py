@@ -136,3 +136,20 @@ def test_vllm_path_sends_a_whole_benchmark_in_one_generate_call(tiny_qwen_dir, b
     first = prompts[0]["prompt"]
     assert first.count("<|vision_start|>") == 3 and first.index("<|vision_start|>") > first.index("Which painting")
     assert first.endswith("<|im_start|>assistant\n<think>") and "You are a helpful assistant." in first
+
+
+def test_tiny_model_runs_every_registered_benchmark_including_video(tiny_qwen_dir, benchmark_dirs, tmp_path):
+    """Every benchmark of the registry, from its test module's fixture rows, through the real HF backend."""
+    out = tmp_path / "all"
+    argv = ["--model", str(tiny_qwen_dir), "--backend", "hf", "--benchmarks", "all", "--output", str(out)]
+    argv += ["--limit", "2", "--max-new-tokens", "2"]
+    argv += [arg for name in REGISTRY for arg in ("--data", f"{name}={benchmark_dirs[name]}")]
+    summary = main(argv)
+    assert set(summary["benchmarks"]) == set(REGISTRY)
+    for name, entry in summary["benchmarks"].items():
+        strict = entry["strict"]
+        done = strict["items"] if "items" in strict else strict["overall"]["rows"]
+        assert done >= 1, f"{name}: no item ran"
+        assert entry["main_metric"] in entry["official"], name
+    video = [json.loads(line) for line in (out / "mm_rlhf_rewardbench.critic.jsonl").read_text().splitlines()]
+    assert [r["subset"] for r in video] == ["image", "video"] and all(len(r["outputs"]) == 1 for r in video)
