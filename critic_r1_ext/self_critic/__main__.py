@@ -7,10 +7,11 @@ answer per question is the single-answer baseline the paper compares Best-of-N w
 the same model, greedy, with ``--judge-prompt``: ``authors`` (default; the authors' evaluation
 critic prompt, ``evaluate.judge_prompts``) or ``project`` (the training prompt,
 ``prompt.pairwise_prompt``); its verdict is read by ``verdict.extract_verdict``. Selection rules
-(merging, both orders, looks) are in ``critic_r1_ext.self_critic.selection``; ``--no-merge --no-both-orders`` is the paper's plain knockout.
-Questions are processed ``--questions-per-batch`` at a time so that one generate call serves a
-knockout step of all of them. Output: one JSONL line per question (flushed; ``--resume`` skips ids
-already there) and a summary JSON; see ``docs/self_critic.md``.
+(merging, both orders, looks) are in ``critic_r1_ext.self_critic.selection``; ``--no-merge
+--no-both-orders`` is the paper's plain knockout. Questions are processed ``--questions-per-batch``
+at a time so that one generate call serves a knockout step of all of them. Output: one JSONL line
+per question (flushed; ``--resume`` skips ids already there) and a summary JSON; see
+``docs/self_critic.md``.
 """
 
 from __future__ import annotations
