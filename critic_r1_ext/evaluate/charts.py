@@ -24,7 +24,7 @@ def category_bars(summary: dict, category: str) -> dict[str, dict[str, float | N
         if entry["category"] == category:
             paper = entry.get("paper") or {}
             groups[name] = {
-                "ours": _value(entry["main"]),
+                "ours": _value(entry["stand_in"]["value"] if "stand_in" in entry else entry["main"]),
                 "baseline": _value(entry.get("baseline")),
                 "paper_base": paper.get("base"),
                 "paper_r1": paper.get("r1"),
