@@ -84,7 +84,8 @@ def _rgb(image: Image.Image) -> Image.Image:
 
 
 def load_output(path: str | Path) -> list[dict]:
-    """Records already in a JSONL output; a torn last line (from a killed run) is dropped and reported."""
+    """Records already in a JSONL output; a torn line (from a killed run: not JSON, or JSON but not an object
+    with an ``id``) is dropped and reported."""
     path = Path(path)
     if not path.exists():
         return []
@@ -92,8 +93,12 @@ def load_output(path: str | Path) -> list[dict]:
     for line in path.read_text().splitlines():
         if line.strip():
             try:
-                records.append(json.loads(line))
+                record = json.loads(line)
             except json.JSONDecodeError:
+                record = None
+            if isinstance(record, dict) and "id" in record:
+                records.append(record)
+            else:  # not JSON, or JSON but not a record (a torn line can parse as a number or string)
                 torn += 1
     if torn:
         print(f"{path}: dropped {torn} unreadable line(s) left by an interrupted run; those items run again")

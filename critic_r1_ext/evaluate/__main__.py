@@ -1,34 +1,40 @@
 """Evaluate a checkpoint on the paper's benchmarks, the authors' way, beside the paper's numbers.
 
-    python -m critic_r1_ext.evaluate --model PATH --benchmarks mmmu,mathvista --output runs/DIR [--best-of 8]
+    python -m critic_r1_ext.evaluate --model PATH --benchmarks all --output runs/DIR [--baseline runs/BASE]
 
-Policy benchmarks get a greedy single answer per question (the authors' prompts, think/boxed
-instruction, 2048 new tokens, answer = last ``\\boxed{}``) and, with ``--best-of N``, self-critic
-Best-of-N. Critic benchmarks are judged pairwise. Results: one resumable JSONL per benchmark and
-stage in OUTPUT, then ``summary.json`` and ``summary.md`` with the paper's values beside ours.
+Every benchmark of ``critic_r1_ext.evaluate.benchmarks`` (one module each) runs with the protocol
+of the authors' script for it: their prompt and answer-format suffix, the think/boxed
+instruction, greedy, 2048 new tokens, the explicit system turn, images at the processor's own
+resolution and vLLM's context length as that script sets it. Policy benchmarks get one greedy
+answer per question and, with ``--best-of N``, self-critic Best-of-N; critic benchmarks are judged
+pairwise. Results: one resumable JSONL per benchmark and stage in OUTPUT (raw outputs first, then
+scores), then ``summary.json``, ``summary.md`` and one bar chart per Figure 1 category.
 ``--rescore`` rebuilds the summary from the JSONL files without a model. See docs/evaluate.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from critic_r1_ext.common.backends import add_backend_arguments, backend_from_args
 from critic_r1_ext.evaluate import summary as summaries
-from critic_r1_ext.evaluate.benchmarks import BENCHMARKS, policy_items
+from critic_r1_ext.evaluate.benchmarks import REGISTRY, items
 from critic_r1_ext.evaluate.best_of_n import PRESETS, run_best_of_n
-from critic_r1_ext.evaluate.critic_benchmarks import critic_pairs, run_critic
+from critic_r1_ext.evaluate.charts import write_charts
+from critic_r1_ext.evaluate.critic_benchmarks import run_critic
+from critic_r1_ext.evaluate.judge_client import ChatJudge
 from critic_r1_ext.evaluate.judge_prompts import JUDGE_PROMPTS
 from critic_r1_ext.evaluate.policy import run_greedy
 
-# The authors' evaluation scripts resize images to this range (224*224 .. 1280*28*28 pixels).
-AUTHORS_MIN_PIXELS, AUTHORS_MAX_PIXELS = 224 * 224, 1280 * 28 * 28
+AUTHORS_SYSTEM_PROMPT = "You are a helpful assistant."  # every eval_llama32v script sends this system turn
+DEFAULT_BENCHMARKS = "mmmu,mathvista,mathvision,mathverse,mmstar"
 
 
 def _benchmark_help() -> str:
-    return "; ".join(f"{b.name} ({b.task}: {b.hub_id}, split {b.split})" for b in BENCHMARKS.values())
+    return "; ".join(f"{b.name} ({b.task}, {b.category}: {b.hub_id}, split {b.split})" for b in REGISTRY.values())
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -39,9 +45,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--model", help="checkpoint folder or hub id (HF format); not needed with --rescore")
     parser.add_argument(
-        "--benchmarks",
-        default="mmmu,mathvista,mathvision,mathverse,mmstar",
-        help=f"comma-separated, or 'all'. Known: {_benchmark_help()}",
+        "--benchmarks", default=DEFAULT_BENCHMARKS, help=f"comma-separated, or 'all'. Known: {_benchmark_help()}"
     )
     parser.add_argument("--output", required=True, help="results folder")
     parser.add_argument(
@@ -51,12 +55,29 @@ def parse_args(argv=None) -> argparse.Namespace:
         metavar="NAME=PATH",
         help="read benchmark NAME from a local copy (hub-layout folder or one file) instead of the hub",
     )
-    parser.add_argument("--limit", type=int, help="only the first LIMIT rows of each benchmark (a quick look)")
+    parser.add_argument("--limit", type=int, help="only the first LIMIT rows of each benchmark (config) (a quick look)")
     parser.add_argument("--max-new-tokens", type=int, default=2048, help="per answer and per judgment")
+    parser.add_argument(
+        "--system-prompt",
+        default=AUTHORS_SYSTEM_PROMPT,
+        help="explicit system turn (the authors' scripts); pass '' to use the chat template's own default",
+    )
+    parser.add_argument(
+        "--is-mimo-thinking",
+        action="store_true",
+        help="append <think> after the generation prompt, as the authors' --is-mimo-thinking (MiMo-VL)",
+    )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME=VARIANT",
+        help="our protocol option for one benchmark instead of the authors' (e.g. mmmu=inline_images)",
+    )
     parser.add_argument("--best-of", type=int, help="also run self-critic Best-of-N with N candidates")
     parser.add_argument(
         "--preset",
-        default="ours",
+        default="paper",
         help=f"Best-of-N selection presets, comma-separated: {sorted(PRESETS)}"
         " (paper: plain knockout, one order; ours: merged, both orders)",
     )
@@ -75,6 +96,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="critic benchmarks: one seeded random order per row (authors) or both orders",
     )
     parser.add_argument(
+        "--unparsed",
+        choices=["wrong", "random"],
+        default="wrong",
+        help="critic verdicts no rule can read: count as wrong, or a seeded coin flip (lmms-eval-comparable)",
+    )
+    parser.add_argument("--judge-url", help="OpenAI-compatible server for metrics whose official definition needs one")
+    parser.add_argument("--judge-model", help="model name on --judge-url")
+    parser.add_argument("--baseline", help="another run's output folder (e.g. the base model): deltas in the summary")
+    parser.add_argument(
         "--items-per-call", type=int, default=0, help="items per generate call (0: a whole benchmark in one call)"
     )
     parser.add_argument(
@@ -92,72 +122,118 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--rescore", action="store_true", help="score stored outputs again and rebuild the summary")
     parser.add_argument("--seed", type=int, default=0)
     add_backend_arguments(parser)
-    parser.set_defaults(min_pixels=AUTHORS_MIN_PIXELS, max_pixels=AUTHORS_MAX_PIXELS)
     args = parser.parse_args(argv)
-    names = (
-        list(BENCHMARKS) if args.benchmarks == "all" else [n.strip() for n in args.benchmarks.split(",") if n.strip()]
-    )
-    unknown = [n for n in names if n not in BENCHMARKS]
+    names = list(REGISTRY) if args.benchmarks == "all" else [n.strip() for n in args.benchmarks.split(",") if n.strip()]
+    unknown = [n for n in names if n not in REGISTRY]
     if unknown:
-        parser.error(f"unknown benchmark(s) {unknown}; known: {', '.join(BENCHMARKS)}")
+        parser.error(f"unknown benchmark(s) {unknown}; known: {', '.join(REGISTRY)}")
     args.benchmarks = names
     args.preset = [p.strip() for p in args.preset.split(",") if p.strip()]
     if any(p not in PRESETS for p in args.preset):
         parser.error(f"--preset takes {sorted(PRESETS)}, got {args.preset}")
-    args.data = dict(_pair(parser, text) for text in args.data)
+    args.data = dict(_pair(parser, text, "--data") for text in args.data)
+    args.variant = dict(_pair(parser, text, "--variant") for text in args.variant)
+    for name, variant in args.variant.items():
+        if variant not in REGISTRY[name].variants:
+            parser.error(f"--variant {name}={variant}: {name} has variants {sorted(REGISTRY[name].variants) or 'none'}")
     if args.best_of is not None and args.best_of < 1:
         parser.error("--best-of must be at least 1")
+    if bool(args.judge_url) != bool(args.judge_model):
+        parser.error("--judge-url and --judge-model go together")
     if not args.rescore and not args.model:
         parser.error("--model is required (except with --rescore)")
     return args
 
 
-def _pair(parser, text: str) -> tuple[str, str]:
-    name, _, path = text.partition("=")
-    if name not in BENCHMARKS or not path:
-        parser.error(f"--data takes NAME=PATH with NAME one of {', '.join(BENCHMARKS)}; got {text!r}")
-    return name, path
+def _pair(parser, text: str, option: str) -> tuple[str, str]:
+    name, _, value = text.partition("=")
+    if name not in REGISTRY or not value:
+        parser.error(f"{option} takes NAME=VALUE with NAME one of {', '.join(REGISTRY)}; got {text!r}")
+    return name, value
 
 
-class LazyBackend:
-    """Builds the backend on first use, so a run with nothing left to do never loads the model."""
+def run_settings(args, name: str) -> dict:
+    """Everything that decides which items run and what the model sees for benchmark ``name``: the resume key."""
+    benchmark = REGISTRY[name]
+    return {
+        "model": args.model,
+        "max_new_tokens": args.max_new_tokens,
+        "min_pixels": args.min_pixels,
+        "max_pixels": args.max_pixels,
+        "min_image_side": args.min_image_side,
+        "system_prompt": args.system_prompt or None,
+        "generation_prefix": "<think>" if args.is_mimo_thinking else "",
+        "variant": args.variant.get(name),
+        "max_model_len": args.max_model_len or benchmark.max_model_len,
+        "video_frames": benchmark.video_frames,
+    }
+
+
+class Backends:
+    """Builds a backend on first use (a run with nothing left to do never loads the model), one per vLLM
+    context length: switching to a benchmark with another ``max_model_len`` closes the previous engine."""
 
     def __init__(self, args):
-        self.args, self.backend = args, None
+        self.args, self.backend, self.key = args, None, None
 
-    def __call__(self):
-        if self.backend is None:
-            # Qwen2.5-VL's processor takes any number of images; vLLM needs the per-prompt limit up front.
-            self.backend = backend_from_args(self.args, max_images=10)
-        return self.backend
+    def for_benchmark(self, settings: dict):
+        key = settings["max_model_len"] if self.args.backend == "vllm" else None
+
+        def get():
+            if self.backend is None or self.key != key:
+                if self.backend is not None and hasattr(self.backend, "close"):
+                    self.backend.close()
+                # The authors' scripts allow 10 images and 10 videos per prompt (limit_mm_per_prompt).
+                self.backend = backend_from_args(
+                    self.args,
+                    max_images=10,
+                    max_videos=10,
+                    max_model_len=key,
+                    system_prompt=settings["system_prompt"],
+                    generation_prefix=settings["generation_prefix"],
+                )
+                self.key = key
+            return self.backend
+
+        return get
 
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
-    tasks = {name: BENCHMARKS[name].task for name in args.benchmarks}
     if args.rescore:
         summaries.rescore(out, args.benchmarks, args.best_of)
     else:
-        get_backend = LazyBackend(args)
-        for name in args.benchmarks:
+        backends = Backends(args)
+        # Benchmarks sharing a vLLM context length run together, so the engine is built as few times as possible.
+        order = sorted(args.benchmarks, key=lambda n: run_settings(args, n)["max_model_len"])
+        for name in order:
+            benchmark, settings = REGISTRY[name], run_settings(args, name)
             paths = summaries.stage_paths(out, name, args.best_of)
-            source = args.data.get(name)
-            if tasks[name] == "policy":
-                items = policy_items(name, source, args.limit)
-                run_greedy(get_backend, name, items, paths["greedy"], args)
+            found, skipped = items(name, args.data.get(name), args.limit, args.variant.get(name))
+            for reason, count in skipped.items():
+                print(f"{name}: skipped {count} rows: {reason}")
+            paths["rows"].write_text(json.dumps({"items": len(found), "skipped_rows": skipped}) + "\n")
+            get_backend = backends.for_benchmark(settings)
+            if benchmark.task == "policy":
+                run_greedy(get_backend, name, found, paths["greedy"], args, settings)
                 if args.best_of:
-                    run_best_of_n(get_backend, name, items, paths["best_of_n"], args)
+                    run_best_of_n(get_backend, name, found, paths["best_of_n"], args, settings)
             else:
-                pairs, skipped = critic_pairs(name, source, args.limit)
-                for reason, count in skipped.items():
-                    print(f"{name}: skipped {count} rows: {reason}")
-                run_critic(get_backend, name, pairs, paths["critic"], args)
-    summary = summaries.build(out, args.benchmarks, tasks, args.best_of, args.model)
+                run_critic(get_backend, name, found, paths["critic"], args, settings)
+    judge = (
+        ChatJudge(args.judge_url, args.judge_model, cache_path=out / "judge_cache.jsonl") if args.judge_url else None
+    )
+    summary = summaries.build(
+        out, args.benchmarks, args.best_of, args.model, judge=judge, unparsed=args.unparsed, seed=args.seed
+    )
+    if args.baseline:
+        summaries.add_baseline(summary, Path(args.baseline))
     json_path, md_path = summaries.write(out, summary)
+    charts = write_charts(out, summary)
     print("\n" + summaries.markdown(summary))
-    print(f"summary: {json_path}, {md_path}")
+    print(f"summary: {json_path}, {md_path}; charts: {', '.join(str(p) for p in charts) or 'none'}")
     return summary
 
 

@@ -24,7 +24,7 @@ from critic_r1_ext.common.backends import Request
 from critic_r1_ext.evaluate import stages
 from critic_r1_ext.evaluate.judge_prompts import JUDGE_PROMPTS
 from critic_r1_ext.evaluate.policy import policy_prompt
-from critic_r1_ext.evaluate.scoring import score
+from critic_r1_ext.evaluate.scoring import safe_score
 from critic_r1_ext.self_critic.selection import entrants, knockout, majority_vote, run_batched
 from critic_r1_ext.verdict import extract_verdict
 
@@ -38,6 +38,7 @@ class Judge:
     """The model judging pairs of its own candidates, for ``run_batched``; one generate call per step."""
 
     def __init__(self, backend, items, images, candidates, owners, prompt: str, max_new_tokens: int):
+        """``images[q]``: item q's decoded media, ``(images, videos)``."""
         self.backend, self.items, self.images, self.candidates = backend, items, images, candidates
         self.owners, self.build, self.max_new_tokens = owners, JUDGE_PROMPTS[prompt], max_new_tokens
         self.cache: dict[tuple[int, int, int], str | None] = {}
@@ -49,8 +50,10 @@ class Judge:
         misses = list(dict.fromkeys(key for key in keys if key not in self.cache))
         prompts = [
             Request(
-                self.build(self.items[q].question, self.candidates[q][a], self.candidates[q][b], len(self.images[q])),
-                self.images[q],
+                self.build(
+                    self.items[q].question, self.candidates[q][a], self.candidates[q][b], len(self.images[q][0])
+                ),
+                *self.images[q],
             )
             for q, a, b in misses
         ]
@@ -94,7 +97,7 @@ def bon_record(item, texts: list[str], picks: dict, model_calls: int, settings: 
         "id": item.id,
         "reference": reference,
         "candidates": [
-            {"text": text, "answer": answer, **score(reference, text)}
+            {"text": text, "answer": answer, **safe_score(reference, text)}
             for text, answer in zip(texts, answers, strict=True)
         ],
         "majority": majority_vote(answers),
@@ -104,26 +107,25 @@ def bon_record(item, texts: list[str], picks: dict, model_calls: int, settings: 
     }
 
 
-def run_best_of_n(get_backend, name: str, items, path: Path, args) -> None:
-    """Sample, judge, select and record every item not yet in ``path``."""
+def run_best_of_n(get_backend, name: str, items, path: Path, args, settings: dict) -> None:
+    """Sample, judge, select and record every item not yet in ``path``.
+
+    ``settings`` (what shaped the prompts) is extended by the Best-of-N ones; all of it keys resuming."""
     presets = args.preset
     settings = {
-        "model": args.model,
+        **settings,
         "n": args.best_of,
         "temperature": args.bon_temperature,
         "top_p": args.bon_top_p,
-        "max_new_tokens": args.max_new_tokens,
         "judge_prompt": args.judge_prompt,
         "presets": presets,
-        "min_pixels": args.min_pixels,
-        "max_pixels": args.max_pixels,
     }
     todo = stages.pending(path, items, settings, args.resume)
     with tqdm(total=len(todo), desc=f"{name} best-of-{args.best_of}", unit="item") as bar:
         for chunk in stages.chunks(todo, args.items_per_call):
-            kept, images, skipped = stages.prepare_images(chunk, name, args.min_image_side)
+            kept, media, skipped = stages.prepare_media(chunk, name, args.min_image_side, settings["video_frames"])
             backend = get_backend() if kept else None
-            requests = [Request(policy_prompt(item), imgs) for item, imgs in zip(kept, images, strict=True)]
+            requests = [Request(policy_prompt(item), *pair) for item, pair in zip(kept, media, strict=True)]
             candidates = (
                 backend.generate(
                     requests,
@@ -135,7 +137,7 @@ def run_best_of_n(get_backend, name: str, items, path: Path, args) -> None:
                 if kept
                 else []
             )
-            picks, judge = select(backend, kept, images, candidates, presets, args.judge_prompt, args.max_new_tokens)
+            picks, judge = select(backend, kept, media, candidates, presets, args.judge_prompt, args.max_new_tokens)
             records = [
                 bon_record(item, texts, pick, calls, settings)
                 for item, texts, pick, calls in zip(kept, candidates, picks, judge.calls, strict=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 from pathlib import Path
 
 from tqdm import tqdm
@@ -29,6 +30,43 @@ from critic_r1_ext.verdict import extract_verdict, normalize_verdict
 
 _SWAP = {"1": "2", "2": "1"}
 COLUMNS = ("query", "response_1", "response_2", "label")
+
+# lmms-eval's VL-RewardBench fallback (``tasks/vl_rewardbench/utils.py``, ``parse_pred_ans``): after
+# "Overall Judgment" or "Therefore", the last "Answer N is [the] [slightly] better", case-insensitive,
+# searched in the output with newlines and asterisks removed.
+_FALLBACK = re.compile(
+    r"(?:overall judgment|therefore)\s*.*\s*-*\s*answer\s*(\d+)\s*is\s*(?:the\s*)?(?:slightly\s*)?better", re.I
+)
+
+
+def read_verdict(text: str) -> tuple[str | None, str]:
+    """(verdict "1"/"2" or None, how it was read: "boxed", "fallback" or "none").
+
+    The last ``\\boxed{}`` decides (``verdict.extract_verdict``); an output without any box is read
+    with lmms-eval's VL-RewardBench rule before giving up. A hedged box stays unread."""
+    verdict, box = extract_verdict(text)
+    if verdict in _SWAP:
+        return verdict, "boxed"
+    if verdict is None and box == "" and isinstance(text, str):
+        match = _FALLBACK.search(text.replace("\n", "").replace("*", ""))
+        if match and match.group(1) in _SWAP:
+            return match.group(1), "fallback"
+    return None, "none"
+
+
+def judgment_fields(outputs: list[str], firsts: list[str], label: str) -> dict:
+    """The verdict fields of one row's record from its judgments' raw outputs (also used to rescore)."""
+    read = [read_verdict(text) for text in outputs]
+    verdicts = [v for v, _ in read]
+    # The response each judgment picked, in the row's own numbering ("1" = response_1).
+    picked = [v if first == "1" else _SWAP.get(v) for v, first in zip(verdicts, firsts, strict=True)]
+    return {
+        "verdicts": verdicts,
+        "verdict_sources": [how for _, how in read],
+        "picked": picked,
+        "correct": [p == label for p in picked],
+        "consistent": picked[0] is not None and picked[0] == picked[-1] if len(picked) == 2 else None,
+    }
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -99,37 +137,35 @@ def judge_rows(
     judge_prompt: str = "project",
     orders: str = "both",
     seed: int = 0,
+    videos: list | None = None,
 ) -> list[dict]:
     """All judgments of all ``rows`` in one generate call; one output record per row.
 
     ``judge_prompt`` names a prompt of ``judge_prompts.JUDGE_PROMPTS``; ``orders`` is ``both`` (every
-    row as given and swapped) or ``one`` (one seeded random order per row).
+    row as given and swapped) or ``one`` (one seeded random order per row); ``videos`` (one list of
+    frame lists per row) go before the images.
     """
     build = JUDGE_PROMPTS[judge_prompt]
     plans = [orders_for(row["id"], orders, seed) for row in rows]
+    videos = videos if videos is not None else [[] for _ in rows]
     requests = []
-    for row, imgs, firsts in zip(rows, images, plans, strict=True):
+    for row, imgs, vids, firsts in zip(rows, images, videos, plans, strict=True):
         for first in firsts:
             shown = (row["response_1"], row["response_2"]) if first == "1" else (row["response_2"], row["response_1"])
-            requests.append(Request(build(row["query"].strip(), shown[0].strip(), shown[1].strip(), len(imgs)), imgs))
+            text = build(row["query"].strip(), shown[0].strip(), shown[1].strip(), len(imgs))
+            requests.append(Request(text, imgs, vids))
     outputs = iter(backend.generate(requests, n=1, temperature=0.0, top_p=1.0, max_new_tokens=max_new_tokens))
     records = []
     for row, firsts in zip(rows, plans, strict=True):
         texts = [next(outputs)[0] for _ in firsts]
-        verdicts = [extract_verdict(text)[0] for text in texts]
-        verdicts = [v if v in _SWAP else None for v in verdicts]
-        # The response each judgment picked, in the row's own numbering ("1" = response_1).
-        picked = [v if first == "1" else _SWAP.get(v) for v, first in zip(verdicts, firsts, strict=True)]
         records.append(
             {
                 "id": row["id"],
                 "subset": row["subset"],
                 "label": row["label"],
+                "extra": row.get("extra") or {},
                 "first_shown": firsts,
-                "verdicts": verdicts,
-                "picked": picked,
-                "correct": [p == row["label"] for p in picked],
-                "consistent": picked[0] is not None and picked[0] == picked[-1] if len(picked) == 2 else None,
+                **judgment_fields(texts, firsts, row["label"]),
                 "outputs": texts,
             }
         )

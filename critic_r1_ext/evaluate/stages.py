@@ -1,4 +1,4 @@
-"""What every evaluation stage shares: resumable result files, image preparation, chunks.
+"""What every evaluation stage shares: resumable result files, media preparation, chunks.
 
 A stage writes one JSONL line per item (flushed), each with the settings that shaped it; a rerun
 skips ids already written and refuses to mix in results made with other settings.
@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from critic_r1_ext.common.records import append_record, load_images, load_output
+from critic_r1_ext.common.video import load_video
 
 
 def pending(path: Path, items: list, settings: dict, resume: bool) -> list:
@@ -37,6 +38,14 @@ def pending(path: Path, items: list, settings: dict, resume: bool) -> list:
     return todo
 
 
+def update(path: Path, change) -> None:
+    """Rewrite ``path`` with ``change(record)`` for every record, atomically (a crash leaves the old file)."""
+    records = load_output(path)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text("".join(json.dumps(change(record)) + "\n" for record in records))
+    os.replace(temporary, path)
+
+
 def write(path: Path, records: list[dict]) -> None:
     with path.open("a") as handle:
         for record in records:
@@ -49,24 +58,30 @@ def chunks(items: list, size: int | None) -> list[list]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
-def prepare_images(items, where: str, min_side: int) -> tuple[list, list, list]:
-    """(items kept, their decoded images, skip records) — an item with an image under ``min_side`` pixels
-    on a side is skipped as the authors' scripts do (counted and reported, never dropped silently).
+def prepare_media(items, where: str, min_side: int, video_frames: int = 32) -> tuple[list, list, list]:
+    """(items kept, their decoded media as ``(images, videos)``, skip records).
 
-    Images are decoded on a thread pool (Pillow decodes without holding the GIL)."""
+    An item with an image under ``min_side`` pixels on a side is skipped as the authors' scripts do
+    (counted and reported, never dropped silently); videos are frame lists (``common.video``).
+    Media are decoded on a thread pool (Pillow and PyAV decode without holding the GIL)."""
+
+    def decode(item):
+        label = f"{where}: item {item.id}"
+        images = load_images(item.images, label, Path.cwd())
+        videos = [load_video(v, video_frames, label, Path.cwd()) for v in getattr(item, "videos", [])]
+        return images, videos
+
     with ThreadPoolExecutor(max_workers=min(32, os.cpu_count() or 1)) as pool:
-        all_decoded = list(
-            pool.map(lambda item: load_images(item.images, f"{where}: item {item.id}", Path.cwd()), items)
-        )
-    kept, images, skipped = [], [], []
-    for item, decoded in zip(items, all_decoded, strict=True):
-        small = [f"{im.width}x{im.height}" for im in decoded if min(im.width, im.height) < min_side]
+        all_decoded = list(pool.map(decode, items))
+    kept, media, skipped = [], [], []
+    for item, (images, videos) in zip(items, all_decoded, strict=True):
+        small = [f"{im.width}x{im.height}" for im in images if min(im.width, im.height) < min_side]
         if small:
             skipped.append({"id": item.id, "skipped": f"image {small[0]} smaller than {min_side} px"})
         else:
             kept.append(item)
-            images.append(decoded)
-    return kept, images, skipped
+            media.append((images, videos))
+    return kept, media, skipped
 
 
 def read(path: Path) -> list[dict]:

@@ -8,13 +8,13 @@ or a JSON list) with, per row: ``id``, ``query``, ``response`` (two strings), ``
 (a hub image dict with ``bytes``/``path``, or a path). OUTPUT rows carry ``id``, ``query``,
 ``response_1``, ``response_2``, ``label`` ("1"/"2"), ``images``, ``subset`` and ``source``.
 
-The subset follows the benchmark's three groups, read from the id prefix (the text before the first
-``_`` or ``-``): RLAIF/RLHF -> hallucination, and ids beginning ``hallucination_pair-`` are the
-POVID rows (hallucination too); MathVerse/MMMU -> reasoning; anything else (VLFeedback,
-WildVision) -> general. The benchmark's authors report overall accuracy (over all rows) and macro
-accuracy (the mean of the three groups' accuracies). A ``.parquet`` OUTPUT keeps image bytes inline; a ``.jsonl``
-OUTPUT writes them as files next to it (``OUTPUT_images/``). Rows without a strict preference
-(equal ranks) or with other than two responses are skipped, counted and reported.
+The subset is the benchmark's group as lmms-eval maps it (``benchmarks.vl_rewardbench.group_of``:
+RLAIF/RLHF and the POVID rows ``hallucination_pair-*`` -> hallucination; MathVerse/MMMU ->
+reasoning; anything else -> general); ``source`` is the id's prefix. The benchmark reports the
+macro accuracy (the mean of the groups' accuracies) and the overall accuracy. A ``.parquet`` OUTPUT
+keeps image bytes inline; a ``.jsonl`` OUTPUT writes them as files next to it (``OUTPUT_images/``).
+Rows without a strict preference (equal ranks) or with other than two responses are skipped,
+counted and reported.
 """
 
 from __future__ import annotations
@@ -25,17 +25,12 @@ import re
 from pathlib import Path
 
 from critic_r1_ext.common.records import image_items, read_rows, row_id
-
-SUBSETS = {"rlaif": "hallucination", "rlhf": "hallucination", "mathverse": "reasoning", "mmmu": "reasoning"}
-POVID_PREFIX = "hallucination_pair-"  # the POVID rows of the hallucination group
+from critic_r1_ext.evaluate.benchmarks.vl_rewardbench import group_of
 
 
 def subset_of(item_id: str) -> tuple[str, str]:
     """(subset, source) of a VL-RewardBench id, e.g. ``"RLAIF-V_12"`` -> ("hallucination", "rlaif")."""
-    if item_id.lower().startswith(POVID_PREFIX):
-        return "hallucination", "povid"
-    source = re.split(r"[_-]", item_id, maxsplit=1)[0].lower()
-    return SUBSETS.get(source, "general"), source
+    return group_of(item_id), item_id.split("-")[0].split("_")[0].lower()
 
 
 def convert_row(row: dict, position: int) -> dict | None:

@@ -7,13 +7,14 @@ import re
 
 import pytest
 
-from critic_r1_ext.evaluate.benchmarks import policy_items
+from critic_r1_ext.evaluate.benchmarks import items as benchmark_items
 from critic_r1_ext.evaluate.best_of_n import run_best_of_n
 from critic_r1_ext.evaluate.stages import read
 from critic_r1_ext.evaluate.summary import best_of_n_summary
 
 # Candidate answers for the integer item (reference 5): the majority is wrong, one candidate is right.
 ANSWERS = ["7", "7", "7", "5", "1", "2", "3", "4"]
+SETTINGS = {"model": "scripted", "max_new_tokens": 16, "video_frames": 32}  # what __main__.run_settings gives
 
 
 def script(text, n, temperature):
@@ -43,13 +44,13 @@ def args_for(**overrides):
 
 
 def test_one_backend_call_per_knockout_round_across_all_questions(benchmark_dirs, scripted_backend, tmp_path):
-    integer_item = policy_items("mathvista", str(benchmark_dirs["mathvista"]))[0]
+    integer_item = benchmark_items("mathvista", str(benchmark_dirs["mathvista"]))[0][0]
     calls = {}
     for questions in (1, 3):
         items = [type(integer_item)(**{**integer_item.__dict__, "id": f"q{k}"}) for k in range(questions)]
         backend = scripted_backend(script)
         path = tmp_path / f"bon{questions}.jsonl"
-        run_best_of_n(lambda backend=backend: backend, "mathvista", items, path, args_for())
+        run_best_of_n(lambda backend=backend: backend, "mathvista", items, path, args_for(), SETTINGS)
         calls[questions] = backend.calls
         records = read(path)
     # 1 sampling call + 3 knockout rounds (8 candidates), whatever the number of questions.
@@ -66,11 +67,11 @@ def test_one_backend_call_per_knockout_round_across_all_questions(benchmark_dirs
 
 
 def test_rerun_skips_done_items_and_refuses_other_settings(benchmark_dirs, scripted_backend, tmp_path, capsys):
-    items = policy_items("mathvista", str(benchmark_dirs["mathvista"]), limit=1)
+    items = benchmark_items("mathvista", str(benchmark_dirs["mathvista"]), limit=1)[0]
     path = tmp_path / "bon.jsonl"
-    run_best_of_n(lambda: scripted_backend(script), "mathvista", items, path, args_for())
+    run_best_of_n(lambda: scripted_backend(script), "mathvista", items, path, args_for(), SETTINGS)
     backend = scripted_backend(script)
-    run_best_of_n(lambda: backend, "mathvista", items, path, args_for())
+    run_best_of_n(lambda: backend, "mathvista", items, path, args_for(), SETTINGS)
     assert backend.calls == 0 and "1 of 1 items already done" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="other settings"):
-        run_best_of_n(lambda: backend, "mathvista", items, path, args_for(preset=["paper"]))
+        run_best_of_n(lambda: backend, "mathvista", items, path, args_for(preset=["paper"]), SETTINGS)

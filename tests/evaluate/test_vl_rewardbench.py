@@ -24,4 +24,4 @@ def test_converter_writes_our_format_and_counts_skips(vl_rewardbench_file, tmp_p
         == source_rows[1]["image"]["bytes"]
     )
     assert bench_convert.subset_of("wildvision-battle_9") == ("general", "wildvision")
-    assert bench_convert.subset_of("hallucination_pair-77") == ("hallucination", "povid")
+    assert bench_convert.subset_of("hallucination_pair-77") == ("hallucination", "hallucination")

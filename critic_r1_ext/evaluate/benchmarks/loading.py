@@ -1,0 +1,56 @@
+"""Reading a benchmark's rows: from the hub by id, or streamed from a local copy (no cache copy).
+
+A local copy is a folder with the hub repository's layout (``data/<split>-*.parquet``, or
+``<config>/<split>-*.parquet`` for a benchmark with several configs) or one
+``.parquet``/``.jsonl``/``.json`` file. Images stay encoded (``{"bytes", "path"}``) until an item
+is prepared. Rows of a benchmark with configs carry their config under the key ``_config``.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from pathlib import Path
+
+
+def _local(source: str, split: str):
+    from datasets import load_dataset
+
+    path = Path(source)
+    if path.is_dir():
+        return load_dataset(str(path), split=split, streaming=True)
+    kind = {".parquet": "parquet", ".jsonl": "json", ".json": "json"}.get(path.suffix)
+    if kind is None:
+        raise ValueError(f"{source}: unsupported file type (use a hub-layout folder, .parquet, .jsonl or .json)")
+    return load_dataset(kind, data_files=str(path), split="train", streaming=True)
+
+
+def _undecoded(rows):
+    from datasets import Image
+
+    for name, feature in (rows.features or {}).items():
+        if isinstance(feature, Image):
+            rows = rows.cast_column(name, Image(decode=False))
+    return rows
+
+
+def _config_rows(benchmark, config, source):
+    from datasets import load_dataset
+
+    if source is None:
+        return _undecoded(load_dataset(benchmark.hub_id, config, split=benchmark.split))
+    path = Path(source)
+    if config is not None and len(benchmark.configs) > 1:
+        if not (path / config).is_dir():
+            raise FileNotFoundError(f"{benchmark.name}: config {config!r} not found in {source} (expected {config}/)")
+        path = path / config
+    elif not path.exists():
+        raise FileNotFoundError(f"{benchmark.name}: data not found: {source}")
+    return _undecoded(_local(str(path), benchmark.split))
+
+
+def load_rows(benchmark, source: str | None = None, limit: int | None = None):
+    """The benchmark's rows, config after config (``limit``: the first rows of each config), as dicts."""
+    for config in benchmark.configs:
+        rows = _config_rows(benchmark, config, source)
+        for row in islice(rows, limit):
+            yield {**row, "_config": config} if config is not None else dict(row)
