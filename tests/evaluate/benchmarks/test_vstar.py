@@ -84,7 +84,7 @@ def test_vstar_sends_the_row_text_as_is_with_the_decoded_bytes_as_the_image(tmp_
 def test_vstar_rejects_a_label_outside_the_options(tmp_path):
     from critic_r1_ext.evaluate.benchmarks.vstar import vstar_item
 
-    row = {"question_id": 3, "text": TEXT, "decoded_image": b"", "label": "E", "category": "direct_attributes"}
+    row = {"_row": 3, "text": TEXT, "decoded_image": b"", "label": "E", "category": "direct_attributes"}
     with pytest.raises(ValueError, match="vstar: row 3: label 'E' names none of the 4 options"):
         vstar_item(row, "vstar: row 3")
 
@@ -103,3 +103,12 @@ def test_vstar_metrics_per_category_on_right_wrong_unparseable_and_hedged_output
     assert result["per_category"] == {"direct_attributes": 0.5, "relative_position": 1.0}
     assert result["accuracy"] == pytest.approx(3 / 5)
     assert metrics([]) == {"accuracy": None, "per_category": {}}
+
+
+def test_vstar_ids_fall_back_to_the_row_position_without_question_id(tmp_path):
+    from datasets import Dataset
+
+    rows = [{"text": TEXT, "label": "A", "decoded_image": _jpeg("white")}] * 2
+    Dataset.from_list(rows).to_parquet(str(tmp_path / "vstar.parquet"))
+    found = items("vstar", str(tmp_path / "vstar.parquet"))[0]
+    assert [(i.id, i.category) for i in found] == [("0", None), ("1", None)]
