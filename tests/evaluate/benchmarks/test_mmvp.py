@@ -114,3 +114,13 @@ def test_mmvp_judge_grades_each_answer_with_the_official_prompt(tmp_path):
     with scripted_judge(lambda m: None, tmp_path / "down") as (down, _):
         failed = metrics(_records(found, outputs), down)
     assert failed["pair_accuracy"] == NEEDS_JUDGE and failed["judge_failures"] == 4
+
+
+def test_mmvp_without_data_downloads_the_release_repository(tmp_path, monkeypatch):
+    import huggingface_hub
+
+    calls = []
+    release = write_mmvp(tmp_path / "snapshot")
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", lambda **kw: calls.append(kw) or str(release))
+    found = items("mmvp", None, limit=2)[0]
+    assert calls == [{"repo_id": "MMVP/MMVP", "repo_type": "dataset"}] and [i.id for i in found] == ["1", "2"]

@@ -118,3 +118,13 @@ def test_visulogic_metrics_ask_the_judge_only_for_what_the_rules_cannot_read(tmp
     with scripted_judge(lambda m: None, tmp_path / "down") as (down, _):
         failed = metrics(records, down)
     assert failed["accuracy"] == NEEDS_JUDGE and failed["judge_failures"] == 2
+
+
+def test_visulogic_without_data_downloads_the_release_repository(tmp_path, monkeypatch):
+    import huggingface_hub
+
+    calls = []
+    release = write_visulogic(tmp_path / "snapshot")
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", lambda **kw: calls.append(kw) or str(release))
+    found = items("visulogic", None, limit=2)[0]
+    assert calls == [{"repo_id": "VisuLogic/VisuLogic", "repo_type": "dataset"}] and len(found) == 2
