@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 
+from critic_r1_ext.common.answers import normalize_answer
 from critic_r1_ext.evaluate.benchmarks._metrics import accuracy_by
 from critic_r1_ext.evaluate.benchmarks.base import LETTERS, Benchmark, Item, free_form, need, options_block
-from critic_r1_ext.evaluate.scoring import normalize_answer
 from critic_r1_ext.reward_paper import graded
 from critic_r1_ext.verdict import answer_part, boxed_spans
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 
+from critic_r1_ext.common.answers import normalize_answer
 from critic_r1_ext.evaluate.benchmarks._rows import numbered_rows
 from critic_r1_ext.evaluate.benchmarks.base import LETTERS, Benchmark, Item, free_form, need
-from critic_r1_ext.evaluate.scoring import choice_letter
 
 _OPTION = re.compile(r"^([A-Z])\.\s+(.*?)\s*$", re.M)
 
@@ -36,8 +36,8 @@ def exact_match(reference: dict, extracted: str | None) -> bool:
     """The official exact match of one boxed answer (``None``: no box, wrong)."""
     if extracted is None:
         return False
-    if reference["kind"] == "choice":
-        return choice_letter(extracted.strip(), []) == reference["answer"]
+    if reference["kind"] == "choice":  # the letter, bare or as "(C)" / "C." / "C. Right"
+        return normalize_answer(extracted) == reference["answer"].lower()
     return extracted.strip().lower().rstrip(".").strip() == reference["answer"].strip().lower()
 
 

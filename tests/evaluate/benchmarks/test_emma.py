@@ -140,3 +140,13 @@ def test_emma_metrics_per_subject_on_right_wrong_unparseable_and_adversarial_out
     assert result["per_subject"] == {"Chemistry": 1.0, "Coding": 0.0, "Math": 1.0, "Physics": 1.0}
     assert result["accuracy"] == 0.75
     assert metrics([]) == {"accuracy": None, "per_subject": {}}
+
+
+def test_scoring_imports_first_without_an_import_cycle_through_the_benchmark_modules():
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", "import critic_r1_ext.evaluate.scoring"], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr[-500:]
