@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from critic_r1_ext.evaluate.benchmarks._metrics import accuracy_by
+from critic_r1_ext.evaluate.benchmarks._metrics import accuracy, accuracy_by
 from critic_r1_ext.evaluate.benchmarks._rows import numbered_rows
 from critic_r1_ext.evaluate.benchmarks.base import Benchmark, Item, need, numeric
 from critic_r1_ext.verdict import answer_part
@@ -102,7 +102,7 @@ def metrics(records: list[dict], judge=None) -> dict:
     return {
         "task_mean": sum(per_task.values()) / len(per_task) if per_task else None,
         "per_task": per_task,
-        "accuracy": sum(r["correct"] for r in scored) / len(scored) if scored else None,
+        "accuracy": accuracy(scored),
     }
 
 

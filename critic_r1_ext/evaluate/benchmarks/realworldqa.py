@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from critic_r1_ext.common.answers import normalize_answer
+from critic_r1_ext.evaluate.benchmarks._metrics import accuracy
 from critic_r1_ext.evaluate.benchmarks._rows import numbered_rows
 from critic_r1_ext.evaluate.benchmarks.base import LETTERS, Benchmark, Item, free_form, need
 
@@ -43,8 +44,7 @@ def exact_match(reference: dict, extracted: str | None) -> bool:
 
 def metrics(records: list[dict], judge=None) -> dict:
     """Exact-match accuracy (fraction)."""
-    hits = [exact_match(r["reference"], r.get("extracted")) for r in records]
-    return {"accuracy": sum(hits) / len(hits) if hits else None}
+    return {"accuracy": accuracy([{"correct": exact_match(r["reference"], r.get("extracted"))} for r in records])}
 
 
 BENCHMARK = Benchmark(

@@ -23,7 +23,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from critic_r1_ext.evaluate.benchmarks._metrics import accuracy_by
+from critic_r1_ext.evaluate.benchmarks._metrics import accuracy, accuracy_by
 from critic_r1_ext.evaluate.benchmarks.base import NEEDS_JUDGE, Benchmark, Item, need
 from critic_r1_ext.verdict import answer_part, boxed_spans
 
@@ -148,7 +148,7 @@ def metrics(records: list[dict], judge=None) -> dict:
     unread = [i for i, option in enumerate(read) if option is None]
     rules_only = [{**r, "correct": o == r["reference"]["answer"]} for r, o in zip(records, read, strict=True)]
     result = {
-        "accuracy_rules_only": sum(r["correct"] for r in rules_only) / len(records) if records else None,
+        "accuracy_rules_only": accuracy(rules_only),
         "needs_judge_items": len(unread),
     }
     if unread and judge is None:
@@ -162,7 +162,7 @@ def metrics(records: list[dict], judge=None) -> dict:
         {**r, "correct": o.lower() == r["reference"]["answer"].lower()} for r, o in zip(records, read, strict=True)
     ]
     return {
-        "accuracy": sum(r["correct"] for r in scored) / len(scored) if scored else None,
+        "accuracy": accuracy(scored),
         "per_tag": accuracy_by(scored, lambda ref: (ref.get("extra") or {}).get("tag")),
         **result,
     }

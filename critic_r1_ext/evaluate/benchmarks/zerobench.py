@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from critic_r1_ext.evaluate.benchmarks._metrics import accuracy
 from critic_r1_ext.evaluate.benchmarks.base import Benchmark, Item, need
 from critic_r1_ext.verdict import answer_part
 
@@ -42,8 +43,7 @@ def official_correct(record: dict) -> bool:
 
 def metrics(records: list[dict], judge=None) -> dict:
     """Sub-question accuracy (fraction)."""
-    hits = [official_correct(r) for r in records]
-    return {"accuracy": sum(hits) / len(hits) if hits else None}
+    return {"accuracy": accuracy([{"correct": official_correct(r)} for r in records])}
 
 
 BENCHMARK = Benchmark(
