@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from contextlib import nullcontext
 from pathlib import Path
 
 from critic_r1_ext.evaluate.benchmarks._metrics import accuracy, accuracy_by
@@ -61,8 +62,8 @@ def visulogic_rows(benchmark, source: str | None = None, limit: int | None = Non
     table = Path(source) if Path(source).is_file() else folder / "data.jsonl"
     if not table.is_file():
         raise FileNotFoundError(f"{benchmark.name}: {table} not found (give the VisuLogic folder or its data.jsonl)")
-    archive = zipfile.ZipFile(folder / "images.zip") if (folder / "images.zip").is_file() else None
-    with table.open() as lines:
+    zipped = folder / "images.zip"
+    with table.open() as lines, zipfile.ZipFile(zipped) if zipped.is_file() else nullcontext() as archive:
         for position, line in enumerate(lines):
             if limit is not None and position >= limit:
                 break
@@ -72,7 +73,7 @@ def visulogic_rows(benchmark, source: str | None = None, limit: int | None = Non
                 row = json.loads(line)
             except json.JSONDecodeError as error:
                 raise ValueError(f"{table}: line {position + 1}: not JSON ({error.msg})") from None
-            path = str(row.get("image_path") or "").lstrip("./")
+            path = str(row.get("image_path") or "").removeprefix("./")
             yield {**row, "image": _image(folder, archive, path, f"{table}: line {position + 1}")}
 
 
