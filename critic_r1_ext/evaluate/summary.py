@@ -200,14 +200,16 @@ def add_baseline(summary: dict, baseline_dir: Path) -> None:
     for name, entry in summary["benchmarks"].items():
         other = _number(base.get("benchmarks", {}).get(name, {}).get("main"))
         entry["baseline"] = other
-        entry["delta"] = _number(entry["main"]) - other if other is not None and _number(entry["main"]) else None
+        ours = _number(entry["main"])
+        entry["delta"] = ours - other if other is not None and ours is not None else None
     for category, entry in summary["categories"].items():
         other = _number(base.get("categories", {}).get(category, {}).get("measured"))
         entry["baseline"] = other
         entry["delta"] = entry["measured"] - other if other is not None and entry["measured"] is not None else None
     other = _number(base.get("average"))
     summary["baseline"]["average"] = other
-    summary["delta_average"] = summary["average"] - other if other is not None and summary["average"] else None
+    ours = summary["average"]
+    summary["delta_average"] = ours - other if other is not None and ours is not None else None
 
 
 def _pct(value) -> str:
