@@ -23,6 +23,8 @@ import re
 
 from critic_r1_ext.verdict import answer_part, boxed_spans
 
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # option letters, in order
+
 _NOISE = re.compile(
     r"\\?\$|[€£¥]|\\[()\[\]]|\\left\b|\\right\b|\\displaystyle\b|\\[,;:! ]|~|\^\s*\{?\\circ\}?|\\circ\b|°|\\%|%"
 )

@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from critic_r1_ext.common.answers import LETTERS
 from critic_r1_ext.common.answers import normalize_answer as _normalize_answer
-from critic_r1_ext.evaluate.benchmarks.base import LETTERS
 from critic_r1_ext.verdict import answer_part, boxed_spans
 
 _PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")

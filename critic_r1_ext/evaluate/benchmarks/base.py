@@ -13,9 +13,8 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from critic_r1_ext.common.answers import LETTERS
 from critic_r1_ext.evaluate.benchmarks._metrics import by_category
-
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 # The value a metric takes when its official definition needs an LLM judge and none was given.
 NEEDS_JUDGE = "needs a judge"

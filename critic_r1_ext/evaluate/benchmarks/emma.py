@@ -91,7 +91,7 @@ def official_equal(given: str, truth: str) -> bool:
     a, b = _value(given), _value(truth)
     if a is not None and b is not None:
         return round(a, 2) == round(b, 2)
-    return len(given) <= _MAX_SYMBOLIC_CHARS and graded(given, truth)
+    return len(given) <= _MAX_SYMBOLIC_CHARS and graded(given, truth)[0]
 
 
 def official_correct(record: dict) -> bool:
