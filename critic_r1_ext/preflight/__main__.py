@@ -2,6 +2,7 @@
 
     python -m critic_r1_ext.preflight +recipe=critic_r1 [hydra overrides...] [--processor DIR] [--sample N]
         [--on-node] [--json]
+    python -m critic_r1_ext.preflight --on-cluster [--wait-for-cluster SECONDS] [hydra overrides...]
 
 Takes the same overrides as ``python -m verl.trainer.main_ppo`` and composes the config the same
 way, then reports PASS / WARN / FAIL for: the recipe and reward keys, misspelt ``data.*`` keys, a
@@ -10,6 +11,10 @@ shape, image columns, labels, prompts over ``data.max_prompt_length``), the rewa
 outputs, GPU-count divisibility, a rough GPU-memory estimate and, on a GPU node (``--on-node``, or
 whenever CUDA is visible), the GPU stack and GPU count. Every WARN and FAIL comes with its fix; the
 exit code is 1 when anything FAILs.
+
+``--on-cluster`` (on the Ray head, or any machine that reaches ``RAY_ADDRESS``) checks the running Ray
+cluster instead: nodes and GPUs, package versions, data and checkpoint paths and NCCL settings on every
+node (``preflight.on_cluster``); ``--wait-for-cluster SECONDS`` first waits that long for the nodes.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from critic_r1_ext.preflight.config import (
 from critic_r1_ext.preflight.data import check_data
 from critic_r1_ext.preflight.memory import check_memory
 from critic_r1_ext.preflight.node import check_node
+from critic_r1_ext.preflight.on_cluster import check_running_cluster
 
 DRY_RUN_POINTER = "Dry-run the real loop on your laptop: the README section of that name, docs/cpu_dry_run.md"
 
@@ -47,13 +53,21 @@ def compose(overrides: list[str]):
 
 
 def run_checks(
-    overrides: list[str], processor: str | None, sample: int, gpu_memory_gib: float, on_node: bool = False
+    overrides: list[str],
+    processor: str | None,
+    sample: int,
+    gpu_memory_gib: float,
+    on_node: bool = False,
+    on_cluster: bool = False,
+    wait_s: float | None = None,
 ) -> list[Check]:
     try:
         cfg = compose(overrides)
     except Exception as err:
         return [Check("compose", FAIL, f"{type(err).__name__}: {err}", "fix the override the message names.")]
     checks = [Check("compose", PASS, f"{len(overrides)} overrides")]
+    if on_cluster:
+        return checks + check_running_cluster(cfg, wait_s)
     checks += check_recipe(cfg)
     checks += check_data_keys(cfg, compose([]))
     checks += check_model_path(cfg)
@@ -77,12 +91,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--on-node", action="store_true", help="this is the training node: check the GPU stack and GPU count"
     )
+    parser.add_argument(
+        "--on-cluster", action="store_true", help="check the running Ray cluster (RAY_ADDRESS) instead of this machine"
+    )
+    parser.add_argument(
+        "--wait-for-cluster",
+        type=float,
+        metavar="SECONDS",
+        help="with --on-cluster: first wait up to SECONDS for trainer.nnodes nodes with n_gpus_per_node GPUs",
+    )
     parser.add_argument("--json", action="store_true", help="print the checks as JSON")
     args = parser.parse_args(argv)
 
     start = time.monotonic()
     with contextlib.redirect_stdout(sys.stderr):  # verl's own prints stay off the report
-        checks = run_checks(args.overrides, args.processor, args.sample, args.gpu_memory_gb, args.on_node)
+        checks = run_checks(
+            args.overrides,
+            args.processor,
+            args.sample,
+            args.gpu_memory_gb,
+            args.on_node,
+            args.on_cluster or args.wait_for_cluster is not None,
+            args.wait_for_cluster,
+        )
     failed = sum(c.status == FAIL for c in checks)
     if args.json:
         print(json.dumps([asdict(c) for c in checks], indent=1))
