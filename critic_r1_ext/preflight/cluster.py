@@ -120,10 +120,16 @@ def check_nodes(nodes: list[Node], nnodes: int, gpus_per_node: int, expect: list
 
 
 def wait_for_cluster(
-    nnodes: int, gpus_per_node: int, timeout_s: float, expect: list[str] = (), poll_s: float = 2.0
+    nnodes: int,
+    gpus_per_node: int,
+    timeout_s: float,
+    expect: list[str] = (),
+    poll_s: float = 2.0,
+    start: float | None = None,
 ) -> Check:
-    """Poll the connected cluster until :func:`check_nodes` passes or ``timeout_s`` is up; progress on stderr."""
-    start = time.monotonic()
+    """Poll the connected cluster until :func:`check_nodes` passes or ``timeout_s`` after ``start`` (monotonic
+    clock, default now) is up; progress on stderr."""
+    start = time.monotonic() if start is None else start
     last_gap = None
     while True:
         nodes = alive_nodes()
@@ -165,8 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         if error:
             check = Check("cluster wait", FAIL, error, "start the head first: ray start --head --port=6379")
         else:
-            remaining = max(args.timeout - (time.monotonic() - start), 0)
-            check = wait_for_cluster(args.nnodes, args.gpus_per_node, remaining, expect)
+            check = wait_for_cluster(args.nnodes, args.gpus_per_node, args.timeout, expect, start=start)
     except Exception as err:
         check = Check("cluster wait", FAIL, f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}")
     finally:

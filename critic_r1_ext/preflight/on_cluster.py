@@ -218,8 +218,8 @@ def check_running_cluster(cfg, wait_s: float | None) -> list[Check]:
                 Check("cluster", FAIL, error, "start Ray first (ray start --head) or set RAY_ADDRESS=HEAD_IP:6379.")
             ]
         if wait_s:
-            remaining = max(wait_s - (time.monotonic() - start), 0)
-            waited = wait_for_cluster(int(cfg.trainer.nnodes), int(cfg.trainer.n_gpus_per_node), remaining)
+            nnodes, per_node = int(cfg.trainer.nnodes), int(cfg.trainer.n_gpus_per_node)
+            waited = wait_for_cluster(nnodes, per_node, wait_s, start=start)
             if waited.status == FAIL:
                 return [waited]
         return check_cluster(cfg)
