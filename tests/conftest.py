@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -56,6 +57,7 @@ def fake_gpu_cluster(tmp_path_factory):
     (version 0.0.9). Each node's raylet, and so its workers, start in its own working directory.
     Yields ``(cluster, root)``.
     """
+    import ray
     from ray.cluster_utils import Cluster
 
     root = tmp_path_factory.mktemp("cluster")
@@ -74,6 +76,10 @@ def fake_gpu_cluster(tmp_path_factory):
     ]
     cluster = Cluster()
     cwd = os.getcwd()
+    # Cluster records its address where a plain ray.init() (verl's run_ppo, other tests) would join it;
+    # put back what was there, so only tests that pass this cluster's address use it.
+    address_file = Path(ray._private.utils.get_ray_address_file(None))
+    previous = address_file.read_text() if address_file.exists() else None
     try:
         for name, gpus, site, env in layout:
             os.chdir(site)
@@ -83,5 +89,9 @@ def fake_gpu_cluster(tmp_path_factory):
             cluster.add_node(**args)
     finally:
         os.chdir(cwd)
+        if previous is None:
+            address_file.unlink(missing_ok=True)
+        else:
+            address_file.write_text(previous)
     yield cluster, root
     cluster.shutdown()

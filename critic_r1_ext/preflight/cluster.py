@@ -39,9 +39,10 @@ class Node:
 
 
 def alive_nodes() -> list[Node]:
+    """The alive nodes, by name (Ray lists them in no fixed order)."""
     import ray
 
-    return [
+    nodes = [
         Node(
             n.get("NodeName") or n["NodeManagerAddress"],
             n["NodeManagerAddress"],
@@ -51,6 +52,7 @@ def alive_nodes() -> list[Node]:
         for n in ray.nodes()
         if n["Alive"]
     ]
+    return sorted(nodes, key=lambda n: (n.name, n.ip, n.node_id))
 
 
 def _port_open(address: str) -> bool:

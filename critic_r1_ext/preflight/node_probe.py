@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 
 PACKAGES = ("torch", "verl", "vllm", "transformers", "flash_attn")
+GPU_PACKAGES = ("vllm", "flash_attn")  # used by the GPU workers only: a CPU-only head may lack them
 OWN_PACKAGE = "critic_r1_ext"
 NETWORK_VARS = ("NCCL_SOCKET_IFNAME", "GLOO_SOCKET_IFNAME", "NCCL_IB_")
 IB_DEVICES = Path("/sys/class/infiniband")

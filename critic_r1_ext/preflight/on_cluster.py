@@ -5,7 +5,7 @@ checks: nodes and GPUs against ``trainer.nnodes`` x ``trainer.n_gpus_per_node``;
 verl, vLLM, transformers, flash-attn and critic_r1_ext on every node; ``data.train_files`` /
 ``data.val_files`` readable and ``trainer.default_local_dir`` writable and shared from every node;
 ``NCCL_SOCKET_IFNAME`` / ``GLOO_SOCKET_IFNAME`` / ``NCCL_IB_*`` set alike and naming interfaces each
-node has. The caller connects to Ray first (``cluster.connect``).
+node has. :func:`check_running_cluster` connects (and waits); :func:`check_cluster` expects a connected driver.
 """
 
 from __future__ import annotations
@@ -63,8 +63,11 @@ def run_on_each(nodes: dict[str, Node], fn, *args) -> dict[str, object]:
     return results
 
 
-def check_versions(reports: dict[str, dict], cfg) -> list[Check]:
-    """One check per package: FAIL when nodes differ or a needed package is missing everywhere."""
+def check_versions(reports: dict[str, dict], cfg, gpu_nodes: list[str]) -> list[Check]:
+    """One check per package: FAIL when nodes differ or a needed package is missing everywhere.
+
+    vLLM and flash-attn are compared over ``gpu_nodes`` only (all nodes when there are none).
+    """
     checks = []
     needed = {
         "vllm": OmegaConf.select(cfg, "actor_rollout_ref.rollout.name", default="vllm") == "vllm",
@@ -74,19 +77,21 @@ def check_versions(reports: dict[str, dict], cfg) -> list[Check]:
         == "flash_attention_2",
     }
     for name in (*node_probe.PACKAGES, node_probe.OWN_PACKAGE):
+        scope = [n for n in reports if n in gpu_nodes] if name in node_probe.GPU_PACKAGES and gpu_nodes else reports
+        where = "GPU node" if scope is not reports else "node"
         by_version: dict[str, list[str]] = {}
-        for node, report in reports.items():
-            by_version.setdefault(report["versions"][name] or "missing", []).append(node)
+        for node in scope:
+            by_version.setdefault(reports[node]["versions"][name] or "missing", []).append(node)
         found = "; ".join(f"{version} on {', '.join(nodes)}" for version, nodes in sorted(by_version.items()))
         if len(by_version) > 1:
             fix = "install the same version on every node (one image or one lock file for all)"
-            checks.append(Check(f"cluster {name}", FAIL, f"differs across nodes: {found}", fix + "."))
-        elif "missing" in by_version and needed.get(name, True):
-            checks.append(Check(f"cluster {name}", FAIL, f"missing on every node ({found})", f"{GPU_INSTALL}."))
+            checks.append(Check(f"cluster {name}", FAIL, f"differs across {where}s: {found}", fix + "."))
         elif "missing" in by_version:
-            checks.append(
-                Check(f"cluster {name}", WARN, f"missing on every node ({found}); this config does not use it")
-            )
+            detail = f"missing on every {where} ({', '.join(scope)})"
+            if needed.get(name, True):
+                checks.append(Check(f"cluster {name}", FAIL, detail, f"{GPU_INSTALL} on every node."))
+            else:
+                checks.append(Check(f"cluster {name}", WARN, detail + "; this config does not use it"))
         else:
             checks.append(Check(f"cluster {name}", PASS, found))
     return checks
@@ -198,7 +203,7 @@ def check_cluster(cfg) -> list[Check]:
     seen = run_on_each(answering, node_probe.visible_markers, ckpt_dir, prefix)
     run_on_each(answering, node_probe.remove_markers, ckpt_dir, prefix)
     seen = {node: markers if isinstance(markers, list) else [] for node, markers in seen.items()}
-    checks += check_versions(reports, cfg)
+    checks += check_versions(reports, cfg, [label for label, n in labelled.items() if n.gpus > 0])
     checks += check_data_paths(reports, data)
     checks.append(check_checkpoint_dir(reports, seen, ckpt_dir))
     checks += check_network(reports, nnodes)

@@ -116,10 +116,11 @@ def test_on_cluster_names_the_node_with_another_package_version(on_cluster_run):
     ), line
     assert lines["[PASS] cluster transformers"].endswith("on head, node1, node2")
     assert lines["[PASS] cluster torch"].endswith("on head, node1, node2")
-    # A package absent everywhere is reported as missing (FAIL: the recipe's rollout and model loader need them).
+    # GPU-only packages are compared over the GPU nodes; absent there, they are reported missing (FAIL: the
+    # recipe's rollout and model loader need them), not a crash.
     for name in ("vllm", "flash_attn"):
         if importlib.util.find_spec(name) is None:
-            assert lines[f"[FAIL] cluster {name}"].endswith("missing on every node (missing on head, node1, node2)")
+            assert lines[f"[FAIL] cluster {name}"].endswith(": missing on every GPU node (node1, node2)")
 
 
 @pytest.mark.ray
@@ -151,9 +152,10 @@ def test_on_cluster_checkpoint_dir_that_cannot_be_created_fails(fake_gpu_cluster
     blocker = tmp_path / "a_file"
     blocker.write_text("")
     monkeypatch.setenv("RAY_ADDRESS", cluster.address)
-    code = main(["--on-cluster", f"trainer.default_local_dir={blocker}/ckpt", "trainer.nnodes=1"])
+    code = main(["--on-cluster", f"trainer.default_local_dir={blocker}/ckpt", "trainer.n_gpus_per_node=2"])
     out = capsys.readouterr().out
     assert code == 1
+    assert "[PASS] cluster nodes: needs 1 x 2 GPUs;" in out
     assert (
         f"[FAIL] cluster checkpoint {blocker}/ckpt: not writable on head: Not a directory: {blocker}/ckpt; node1:"
         in out

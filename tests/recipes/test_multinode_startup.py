@@ -109,15 +109,19 @@ def test_slurm_script_starts_head_then_workers_waiting_for_each(fake_gpu_cluster
             assert call["cmd"][1] == f"RAY_ADDRESS={ip}:{port}"
         elif cmd[:1] == ["NNODES=2"] or "bash" in cmd:
             steps.append(("recipe", call["host"]))
-    # The head's address, the head, a wait for it, the workers, a wait for all nodes by name, then the recipe.
-    assert steps == [
+    # In script order: the head's address, a wait for the head, a wait for all nodes by name, the recipe.
+    foreground = [step for step in steps if step[0] not in ("head", "worker")]
+    assert foreground == [
         ("ip", "node1"),
-        ("head", "node1"),
         ("wait 1 node1", "node1"),
-        ("worker", "node2"),
         ("wait 2 node1,node2", "node1"),
         ("recipe", "node1"),
-    ], calls
+    ]
+    # `ray start` runs in the background (--block): the head once its address is known, the workers only
+    # after the wait for the head returned.
+    assert sorted(step for step in steps if step not in foreground) == [("head", "node1"), ("worker", "node2")]
+    assert steps.index(("head", "node1")) > steps.index(("ip", "node1"))
+    assert steps.index(("worker", "node2")) > steps.index(("wait 1 node1", "node1"))
     assert run.stdout.count("[PASS] cluster nodes: needs") == 2
     assert f"RECIPE RAY_ADDRESS={ip}:{port} NNODES=2 GPUS_PER_NODE=2 CLUSTER_WAIT_S=5" in run.stdout
 
