@@ -6,6 +6,7 @@
 # Usage (from anywhere):
 #   RAY_ADDRESS=http://HEAD:8265 NNODES=2 DATA_DIR=/shared/critic_r1 CKPT_ROOT=/shared/checkpoints \
 #     bash examples/ray_submit.sh [recipes/run_critic_r1_plus_multinode.sh] [hydra overrides...]
+# The job's recipe script waits (CLUSTER_WAIT_S, 600 s) for NNODES nodes and checks them before training.
 # Then: ray job logs -f <id> / ray job status <id> / ray job stop <id> (same --address).
 # DATA_DIR and CKPT_ROOT must be absolute paths on shared storage: data/ and checkpoints/ are not
 # shipped. Set WANDB_API_KEY in the environment of `ray start` on the nodes, not here: job
@@ -22,7 +23,7 @@ fi
 
 # The recipe scripts read these; pass the ones set here on to the job's driver.
 FORWARD=()
-for name in NNODES GPUS_PER_NODE DATA_DIR CKPT_ROOT MODEL_PATH EXPERIMENT LOGGER DRY_RUN; do
+for name in NNODES GPUS_PER_NODE DATA_DIR CKPT_ROOT MODEL_PATH EXPERIMENT LOGGER DRY_RUN CLUSTER_WAIT_S; do
   if [[ -n ${!name:-} ]]; then
     FORWARD+=("$name=${!name}")
   fi

@@ -34,3 +34,14 @@ prepare_data() {
   # >>> data preparation: the released LLaVA-Critic-R1 RL set (lmms-lab/LLaVA-Critic-GRPO-dataset) <<<
   python -m data_prep.llava_critic_grpo --input lmms-lab/LLaVA-Critic-GRPO-dataset --out "$DATA_DIR"
 }
+
+wait_for_cluster() {
+  # Multi-node: wait up to CLUSTER_WAIT_S (600) seconds until trainer.nnodes nodes with
+  # n_gpus_per_node GPUs each have joined the Ray cluster (RAY_ADDRESS, else this machine's), then
+  # check versions, data and checkpoint paths and NCCL settings on every node; stop on any FAIL.
+  # Arguments: the run's Hydra overrides.
+  if [[ ${DRY_RUN:-0} == 1 ]]; then
+    return 0
+  fi
+  python -m critic_r1_ext.preflight --on-cluster --wait-for-cluster "${CLUSTER_WAIT_S:-600}" "$@"
+}

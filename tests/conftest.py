@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +45,53 @@ def compose_verl_config(*overrides: str):
 @pytest.fixture
 def verl_config():
     return compose_verl_config
+
+
+@pytest.fixture(scope="session")
+def fake_gpu_cluster(tmp_path_factory):
+    """A local three-node Ray cluster (``ray.cluster_utils.Cluster``) with fake GPUs, as a Slurm job would name it.
+
+    ``head`` (no GPU) and ``node1`` (2 GPUs) run in ``site_a`` (which holds ``data/train.parquet``)
+    with ``NCCL_SOCKET_IFNAME=lo``; ``node2`` (2 GPUs) runs in ``site_b`` (no ``data/``), with
+    ``NCCL_SOCKET_IFNAME=nosuch0`` and, first on its PYTHONPATH, another copy of critic_r1_ext
+    (version 0.0.9). Each node's raylet, and so its workers, start in its own working directory.
+    Yields ``(cluster, root)``.
+    """
+    import ray
+    from ray.cluster_utils import Cluster
+
+    root = tmp_path_factory.mktemp("cluster")
+    site_a, site_b, other = root / "site_a", root / "site_b", root / "other_version" / "critic_r1_ext"
+    (site_a / "data").mkdir(parents=True)
+    (site_a / "data" / "train.parquet").write_bytes(b"PAR1")
+    site_b.mkdir()
+    other.mkdir(parents=True)
+    (other / "__init__.py").write_text('__version__ = "0.0.9"\n')
+    net = {"NCCL_SOCKET_IFNAME": "lo", "GLOO_SOCKET_IFNAME": "lo"}
+    pythonpath = os.environ.get("PYTHONPATH", "")
+    layout = [
+        ("head", 0, site_a, net),
+        ("node1", 2, site_a, net),
+        ("node2", 2, site_b, {**net, "NCCL_SOCKET_IFNAME": "nosuch0", "PYTHONPATH": f"{other.parent}:{pythonpath}"}),
+    ]
+    cluster = Cluster()
+    cwd = os.getcwd()
+    # Cluster records its address where a plain ray.init() (verl's run_ppo, other tests) would join it;
+    # put back what was there, so only tests that pass this cluster's address use it.
+    address_file = Path(ray._private.utils.get_ray_address_file(None))
+    previous = address_file.read_text() if address_file.exists() else None
+    try:
+        for name, gpus, site, env in layout:
+            os.chdir(site)
+            args = {"num_cpus": 1, "num_gpus": gpus, "node_name": name, "env_vars": env}
+            if cluster.head_node is None:
+                args["include_dashboard"] = False
+            cluster.add_node(**args)
+    finally:
+        os.chdir(cwd)
+        if previous is None:
+            address_file.unlink(missing_ok=True)
+        else:
+            address_file.write_text(previous)
+    yield cluster, root
+    cluster.shutdown()

@@ -2,6 +2,7 @@
 
     python -m critic_r1_ext.preflight +recipe=critic_r1 [hydra overrides...] [--processor DIR] [--sample N]
         [--on-node] [--json]
+    python -m critic_r1_ext.preflight --on-cluster [--wait-for-cluster SECONDS] [hydra overrides...]
 
 Takes the same overrides as ``python -m verl.trainer.main_ppo`` and composes the config the same
 way, then reports PASS / WARN / FAIL for: the recipe and reward keys, every key against what verl
@@ -12,6 +13,10 @@ own config validation, the data files (existence, row shape, image columns, labe
 valid values), a rough GPU-memory estimate and, on a GPU node (``--on-node``, or whenever CUDA is
 visible), the GPU stack and GPU count. Every WARN and FAIL comes with its fix; the exit code is 1
 when anything FAILs. A check that stops on an exception is a FAIL line naming it, never a traceback.
+
+``--on-cluster`` (on the Ray head, or any machine that reaches ``RAY_ADDRESS``) checks the running Ray
+cluster instead: nodes and GPUs, package versions, data and checkpoint paths and NCCL settings on every
+node (``preflight.on_cluster``); ``--wait-for-cluster SECONDS`` first waits that long for the nodes.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from critic_r1_ext.preflight.config import (
 from critic_r1_ext.preflight.data import check_data
 from critic_r1_ext.preflight.memory import check_memory
 from critic_r1_ext.preflight.node import check_node
+from critic_r1_ext.preflight.on_cluster import check_running_cluster
 from critic_r1_ext.preflight.ranges import check_values
 from critic_r1_ext.preflight.schema import check_keys
 
@@ -50,7 +56,13 @@ def compose(overrides: list[str]):
 
 
 def run_checks(
-    overrides: list[str], processor: str | None, sample: int, gpu_memory_gib: float, on_node: bool = False
+    overrides: list[str],
+    processor: str | None,
+    sample: int,
+    gpu_memory_gib: float,
+    on_node: bool = False,
+    on_cluster: bool = False,
+    wait_s: float | None = None,
 ) -> list[Check]:
     try:
         cfg = compose(overrides)
@@ -58,6 +70,8 @@ def run_checks(
         first = str(err).splitlines()[0] if str(err) else ""
         return [Check("compose", FAIL, f"{type(err).__name__}: {first}", "fix the override the message names.")]
     checks = [Check("compose", PASS, f"{len(overrides)} overrides")]
+    if on_cluster:
+        return checks + guarded("cluster", check_running_cluster, cfg, wait_s)
     steps = [
         ("recipe", check_recipe, (cfg,)),
         ("config keys", check_keys, (cfg,)),
@@ -95,12 +109,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--on-node", action="store_true", help="this is the training node: check the GPU stack and GPU count"
     )
+    parser.add_argument(
+        "--on-cluster", action="store_true", help="check the running Ray cluster (RAY_ADDRESS) instead of this machine"
+    )
+    parser.add_argument(
+        "--wait-for-cluster",
+        type=float,
+        metavar="SECONDS",
+        help="with --on-cluster: first wait up to SECONDS for trainer.nnodes nodes with n_gpus_per_node GPUs",
+    )
     parser.add_argument("--json", action="store_true", help="print the checks as JSON")
     args = parser.parse_args(argv)
 
     start = time.monotonic()
     with contextlib.redirect_stdout(sys.stderr):  # verl's own prints stay off the report
-        checks = run_checks(args.overrides, args.processor, args.sample, args.gpu_memory_gb, args.on_node)
+        checks = run_checks(
+            args.overrides,
+            args.processor,
+            args.sample,
+            args.gpu_memory_gb,
+            args.on_node,
+            args.on_cluster or args.wait_for_cluster is not None,
+            args.wait_for_cluster,
+        )
     failed = sum(c.status == FAIL for c in checks)
     if args.json:
         print(json.dumps([asdict(c) for c in checks], indent=1))
