@@ -11,7 +11,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from critic_r1_ext.common.records import append_record, load_images, load_output
+from critic_r1_ext.common.records import append_record, load_images, load_output, other_settings
 from critic_r1_ext.common.video import load_video
 
 
@@ -24,11 +24,10 @@ def pending(path: Path, items: list, settings: dict, resume: bool) -> list:
     if not resume:
         path.write_text("")
     existing = load_output(path)
-    wanted = json.dumps(settings, sort_keys=True)
-    other = {json.dumps(r.get("settings"), sort_keys=True) for r in existing} - {wanted}
+    other = other_settings(existing, settings)
     if other:
         raise SystemExit(
-            f"{path} holds results made with other settings ({sorted(other)[0]}, now {wanted}); "
+            f"{path} holds results made with other settings ({other}, now {json.dumps(settings, sort_keys=True)}); "
             "pass --no-resume to overwrite it or choose another --output"
         )
     done = {r["id"] for r in existing}
