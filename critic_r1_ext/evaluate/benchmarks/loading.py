@@ -12,11 +12,25 @@ from itertools import islice
 from pathlib import Path
 
 
+def _split_files(folder: Path, split: str) -> list[str]:
+    """The parquet files of ``split`` in a hub-layout folder (``<split>-*.parquet`` in it or in its ``data/``)."""
+    for where in (folder / "data", folder):
+        files = sorted(str(f) for f in where.glob(f"{split}-*.parquet"))
+        if files:
+            return files
+    return []
+
+
 def _local(source: str, split: str):
+    """A local copy, streamed. A folder's files are given to ``datasets`` under the benchmark's own split
+    name: its folder inference would read "val-*" files as a "validation" split and then find no "val"."""
     from datasets import load_dataset
 
     path = Path(source)
     if path.is_dir():
+        files = _split_files(path, split)
+        if files:
+            return load_dataset("parquet", data_files={split: files}, split=split, streaming=True)
         return load_dataset(str(path), split=split, streaming=True)
     kind = {".parquet": "parquet", ".jsonl": "json", ".json": "json"}.get(path.suffix)
     if kind is None:
