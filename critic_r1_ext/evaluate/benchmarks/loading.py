@@ -2,8 +2,9 @@
 
 A local copy is a folder with the hub repository's layout (``data/<split>-*.parquet``, or
 ``<config>/<split>-*.parquet`` for a benchmark with several configs) or one
-``.parquet``/``.jsonl``/``.json`` file. Images stay encoded (``{"bytes", "path"}``) until an item
-is prepared. Rows of a benchmark with configs carry their config under the key ``_config``.
+``.parquet``/``.jsonl``/``.json`` file. Images, also in list columns, stay encoded
+(``{"bytes", "path"}``) until an item is prepared. Rows of a benchmark with configs carry their
+config under the key ``_config``.
 """
 
 from __future__ import annotations
@@ -39,12 +40,11 @@ def _local(source: str, split: str):
 
 
 def _undecoded(rows):
-    from datasets import Image
+    """``rows`` as a stream whose media (images, also inside lists, and videos) stay encoded as
+    ``{"bytes", "path"}``: a hub dataset is streamed from its cached files, nothing is rewritten."""
+    from datasets import Dataset
 
-    for name, feature in (rows.features or {}).items():
-        if isinstance(feature, Image):
-            rows = rows.cast_column(name, Image(decode=False))
-    return rows
+    return (rows.to_iterable_dataset() if isinstance(rows, Dataset) else rows).decode(False)
 
 
 def _config_rows(benchmark, config, source):
