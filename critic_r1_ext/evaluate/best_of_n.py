@@ -123,7 +123,9 @@ def run_best_of_n(get_backend, name: str, items, path: Path, args, settings: dic
     todo = stages.pending(path, items, settings, args.resume)
     with tqdm(total=len(todo), desc=f"{name} best-of-{args.best_of}", unit="item") as bar:
         for chunk in stages.chunks(todo, args.items_per_call):
-            kept, media, skipped = stages.prepare_media(chunk, name, args.min_image_side, settings["video_frames"])
+            kept, media, skipped = stages.prepare_media(
+                chunk, name, settings["min_image_side"], settings["video_frames"]
+            )
             backend = get_backend() if kept else None
             requests = [Request(policy_prompt(item), *pair) for item, pair in zip(kept, media, strict=True)]
             candidates = (

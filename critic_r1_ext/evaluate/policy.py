@@ -55,7 +55,9 @@ def run_greedy(get_backend, name: str, items: list[Item], path: Path, args, sett
     todo = stages.pending(path, items, settings, args.resume)
     with tqdm(total=len(todo), desc=f"{name} greedy", unit="item") as bar:
         for chunk in stages.chunks(todo, args.items_per_call):
-            kept, media, skipped = stages.prepare_media(chunk, name, args.min_image_side, settings["video_frames"])
+            kept, media, skipped = stages.prepare_media(
+                chunk, name, settings["min_image_side"], settings["video_frames"]
+            )
             requests = [Request(policy_prompt(item), images, videos) for item, (images, videos) in zip(kept, media)]
             outputs = (
                 get_backend().generate(requests, n=1, temperature=0.0, top_p=1.0, max_new_tokens=args.max_new_tokens)

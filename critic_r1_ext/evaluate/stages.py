@@ -60,8 +60,8 @@ def chunks(items: list, size: int | None) -> list[list]:
 def prepare_media(items, where: str, min_side: int, video_frames: int = 32) -> tuple[list, list, list]:
     """(items kept, their decoded media as ``(images, videos)``, skip records).
 
-    An item with an image under ``min_side`` pixels on a side is skipped as the authors' scripts do
-    (counted and reported, never dropped silently); videos are frame lists (``common.video``).
+    An item with an image under ``min_side`` pixels on a side is skipped as the benchmark's script
+    does (counted and reported, never dropped silently; 0: no such rule); videos are frame lists (``common.video``).
     Media are decoded on a thread pool (Pillow and PyAV decode without holding the GIL)."""
 
     def decode(item):

@@ -13,7 +13,7 @@ from critic_r1_ext.evaluate.judge_prompts import authors_prompt
 from critic_r1_ext.evaluate.stages import read
 from critic_r1_ext.prompt import THINK_BOXED_SUFFIX
 
-SETTINGS = {"model": "scripted", "video_frames": 32}
+SETTINGS = {"model": "scripted", "min_image_side": 28, "video_frames": 32}
 
 
 def always_first(text, n, temperature):
@@ -28,7 +28,6 @@ def args_for(**overrides):
         "seed": 0,
         "resume": True,
         "items_per_call": 0,
-        "min_image_side": 28,
     }
     return argparse.Namespace(**{**values, **overrides})
 

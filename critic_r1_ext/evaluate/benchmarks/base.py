@@ -90,6 +90,8 @@ class Benchmark:
     names the value Figure 1 averages (a fraction in [0, 1]); while it is :data:`NEEDS_JUDGE`, the
     summary averages ``stand_in`` (a rule-based metric under its own name) and says so. ``rows``
     overrides how rows are read (e.g. a repository snapshot with image files beside the table).
+    ``min_image_side``: most of the authors' scripts skip an item with an image side under 28 px
+    (``if img.height < 28 or img.width < 28``); a script without that rule sets 0.
     """
 
     name: str
@@ -106,6 +108,7 @@ class Benchmark:
     main_metric: str = "accuracy"
     stand_in: str | None = None  # metric averaged into Figure 1 (flagged) while main_metric needs a judge
     video_frames: int = 32  # frames sampled evenly from a video file
+    min_image_side: int = 28  # skip (counted) items with an image side under this (px), as the script; 0: none
     rows: Callable | None = None  # (benchmark, source, limit) -> rows; None: load_rows
     source_note: str = ""  # where the authors read a local file: the public release supported here
     variants: dict = field(default_factory=dict)  # our protocol options: name -> alternative item converter

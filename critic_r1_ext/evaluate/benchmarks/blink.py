@@ -142,6 +142,7 @@ BENCHMARK = Benchmark(
     paper_name="BLINK (val)",
     category="Perception & general VQA",
     script="eval_llama32v/model_blink_llama32v.py",
+    min_image_side=0,  # the script has no small-image rule
     item=blink_item,
     metrics=metrics,
     main_metric="task_mean",

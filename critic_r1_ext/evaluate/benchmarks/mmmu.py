@@ -76,6 +76,7 @@ BENCHMARK = Benchmark(
     paper_name="MMMU (validation)",
     category="Image reasoning",
     script="eval_llama32v/model_mmmu_llama32v.py",
+    min_image_side=28,  # the script skips images under 28 px a side
     item=mmmu_item,
     variants={"inline_images": mmmu_inline_item},
 )
