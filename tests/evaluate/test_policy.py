@@ -69,3 +69,36 @@ def test_small_images_are_skipped_and_counted_only_where_the_authors_script_skip
     records = [json.loads(line) for line in path.read_text().splitlines()]
     assert [r.get("skipped") for r in records] == ["image 20x20 smaller than 28 px"] * skipped + [None] * (2 - skipped)
     assert greedy_summary(records)["skipped"] == skipped
+
+
+class RenderingBackend:
+    """Records the user turn each request renders to (``common.backends.user_message``); answers \\boxed{B}."""
+
+    def __init__(self):
+        self.turns = []
+
+    def generate(self, requests, n, temperature, top_p, max_new_tokens):
+        from critic_r1_ext.common.backends import user_message
+
+        self.turns += [user_message(request, {})[-1]["content"] for request in requests]
+        return [["\\boxed{B}"] * n for _ in requests]
+
+
+def test_a_literal_image_tag_in_dataset_text_stays_text_unless_the_benchmark_interleaves(benchmark_dirs, tmp_path):
+    """The authors' scripts put the images first and leave "<image>" in a question as text; only an
+    interleaving item (MMMU's ``inline_images`` option) places images at its markers."""
+    from dataclasses import replace
+
+    found, _ = items("mmstar", str(benchmark_dirs["mmstar"]))
+    literal = replace(found[0], question="What does <image> stand for?")
+    backend = RenderingBackend()
+    policy.run_greedy(lambda: backend, "mmstar", [literal], tmp_path / "a.jsonl", ARGS, SETTINGS)
+    (turn,) = backend.turns
+    assert [part["type"] for part in turn] == ["image", "text"]
+    assert turn[1]["text"].startswith("What does <image> stand for?")
+    inline, _ = items("mmmu", str(benchmark_dirs["mmmu"]), variant="inline_images")
+    marked = next(item for item in inline if item.question.startswith("Which painting <image> shares"))
+    backend = RenderingBackend()
+    policy.run_greedy(lambda: backend, "mmmu", [marked], tmp_path / "b.jsonl", ARGS, SETTINGS)
+    (turn,) = backend.turns
+    assert [part["type"] for part in turn][:4] == ["text", "image", "text", "image"]

@@ -42,9 +42,11 @@ def _item(row: dict, where: str, inline_images: bool) -> Item:
     item_id, subject = str(row["id"]), "_".join(str(row["id"]).split("_")[1:-1]) or None
     if options:
         answer = str(row["answer"]).strip()
-        return Item(item_id, question, images, "choice", answer, choices=options, category=subject)
+        return Item(
+            item_id, question, images, "choice", answer, choices=options, category=subject, interleaved=inline_images
+        )
     answers = literal_list(row["answer"], where) if str(row["answer"]).startswith("[") else [row["answer"]]
-    return free_form(item_id, question, images, answers[0], 2, subject, answers[1:])
+    return free_form(item_id, question, images, answers[0], 2, subject, answers[1:], interleaved=inline_images)
 
 
 def _place_images(text: str, row: dict, where: str) -> tuple[str, list]:
