@@ -6,7 +6,8 @@
   batched ``generate`` in chunks of ``batch_size`` prompts.
 
 Both render prompts the same way: the user turn is split at its ``<image>`` markers, images are
-placed there (missing markers go first), videos (lists of frames) go before everything, and the
+placed there (missing markers go first; a request with ``markers=False`` has none: a literal
+``<image>`` in its text stays text and every image goes first), videos (lists of frames) go before everything, and the
 checkpoint's chat template is applied with ``system_prompt`` as an explicit system turn (None: the
 template's own default) and ``generation_prefix`` (e.g. ``<think>`` for MiMo-VL thinking) appended
 after the generation prompt. Without ``pixel_bounds`` the raw images and frames go to the
@@ -30,11 +31,12 @@ class Request:
     text: str  # the user turn, with one <image> marker per image (or none: images go first)
     images: list = field(default_factory=list)  # PIL images
     videos: list = field(default_factory=list)  # one list of PIL frames per video
+    markers: bool = True  # False: "<image>" in the text is plain text, every image goes before it
 
 
 def user_message(request: Request, pixel_bounds: dict, system_prompt: str | None = None) -> list[dict]:
-    """The chat for ``request``: videos first, images placed at their ``<image>`` markers."""
-    pieces = request.text.split(IMAGE_MARKER)
+    """The chat for ``request``: videos first, images placed at their ``<image>`` markers (or all first)."""
+    pieces = request.text.split(IMAGE_MARKER) if request.markers else [request.text]
     markers = len(pieces) - 1
     if markers > len(request.images):
         raise ValueError(f"prompt has {markers} {IMAGE_MARKER} markers but only {len(request.images)} images")

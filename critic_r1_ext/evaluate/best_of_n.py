@@ -22,7 +22,7 @@ from tqdm import tqdm
 from critic_r1_ext.common.answers import final_answer
 from critic_r1_ext.common.backends import Request
 from critic_r1_ext.evaluate import stages
-from critic_r1_ext.evaluate.judge_prompts import JUDGE_PROMPTS
+from critic_r1_ext.evaluate.judge_prompts import JUDGE_PROMPTS, USES_MARKERS
 from critic_r1_ext.evaluate.policy import policy_prompt
 from critic_r1_ext.evaluate.scoring import safe_score
 from critic_r1_ext.self_critic.selection import entrants, knockout, majority_vote, run_batched
@@ -41,6 +41,7 @@ class Judge:
         """``images[q]``: item q's decoded media, ``(images, videos)``."""
         self.backend, self.items, self.images, self.candidates = backend, items, images, candidates
         self.owners, self.build, self.max_new_tokens = owners, JUDGE_PROMPTS[prompt], max_new_tokens
+        self.markers = USES_MARKERS[prompt]
         self.cache: dict[tuple[int, int, int], str | None] = {}
         self.calls = [0] * len(items)
         self.steps = 0
@@ -54,6 +55,7 @@ class Judge:
                     self.items[q].question, self.candidates[q][a], self.candidates[q][b], len(self.images[q][0])
                 ),
                 *self.images[q],
+                markers=self.markers,
             )
             for q, a, b in misses
         ]
@@ -123,9 +125,14 @@ def run_best_of_n(get_backend, name: str, items, path: Path, args, settings: dic
     todo = stages.pending(path, items, settings, args.resume)
     with tqdm(total=len(todo), desc=f"{name} best-of-{args.best_of}", unit="item") as bar:
         for chunk in stages.chunks(todo, args.items_per_call):
-            kept, media, skipped = stages.prepare_media(chunk, name, args.min_image_side, settings["video_frames"])
+            kept, media, skipped = stages.prepare_media(
+                chunk, name, settings["min_image_side"], settings["video_frames"]
+            )
             backend = get_backend() if kept else None
-            requests = [Request(policy_prompt(item), *pair) for item, pair in zip(kept, media, strict=True)]
+            requests = [
+                Request(policy_prompt(item), *pair, markers=item.interleaved)
+                for item, pair in zip(kept, media, strict=True)
+            ]
             candidates = (
                 backend.generate(
                     requests,

@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from critic_r1_ext.common.backends import Request, add_backend_arguments, backend_from_args
 from critic_r1_ext.common.records import append_record, image_items, load_images, load_output, read_rows, row_id
-from critic_r1_ext.evaluate.judge_prompts import JUDGE_PROMPTS
+from critic_r1_ext.evaluate.judge_prompts import JUDGE_PROMPTS, USES_MARKERS
 from critic_r1_ext.verdict import extract_verdict, normalize_verdict
 
 _SWAP = {"1": "2", "2": "1"}
@@ -153,7 +153,7 @@ def judge_rows(
         for first in firsts:
             shown = (row["response_1"], row["response_2"]) if first == "1" else (row["response_2"], row["response_1"])
             text = build(row["query"].strip(), shown[0].strip(), shown[1].strip(), len(imgs))
-            requests.append(Request(text, imgs, vids))
+            requests.append(Request(text, imgs, vids, markers=USES_MARKERS[judge_prompt]))
     outputs = iter(backend.generate(requests, n=1, temperature=0.0, top_p=1.0, max_new_tokens=max_new_tokens))
     records = []
     for row, firsts in zip(rows, plans, strict=True):

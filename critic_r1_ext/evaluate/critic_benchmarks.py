@@ -39,7 +39,9 @@ def run_critic(get_backend, name: str, items: list, path: Path, args, settings: 
     todo = stages.pending(path, items, settings, args.resume)
     with tqdm(total=len(todo), desc=f"{name} judge", unit="row") as bar:
         for chunk in stages.chunks(todo, args.items_per_call):
-            kept, media, skipped = stages.prepare_media(chunk, name, args.min_image_side, settings["video_frames"])
+            kept, media, skipped = stages.prepare_media(
+                chunk, name, settings["min_image_side"], settings["video_frames"]
+            )
             records = (
                 judge_rows(
                     get_backend(),

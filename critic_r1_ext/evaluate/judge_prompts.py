@@ -6,7 +6,8 @@ VL-RewardBench prompt): the question, "Answer 1"/"Answer 2", four criteria and a
 overall judgment, with the think/boxed instruction appended with no separator, as those scripts
 do. The wording is kept as published (leading space included) because the protocol depends on it.
 ``project`` is the training-style prompt of ``critic_r1_ext.prompt.pairwise_prompt``.
-Images are not marked in the authors' prompt, so they go first, as in their scripts.
+Images are not marked in the authors' prompt, so they go first, as in their scripts, and a literal
+``<image>`` in a question or answer stays text; the project's prompt places them at ``<image>`` markers.
 """
 
 from __future__ import annotations
@@ -42,3 +43,5 @@ def project_prompt(question: str, answer_1: str, answer_2: str, num_images: int)
 
 
 JUDGE_PROMPTS = {"authors": authors_prompt, "project": project_prompt}
+# Whether a prompt's text places the images at ``<image>`` markers (``Request.markers``).
+USES_MARKERS = {"authors": False, "project": True}

@@ -55,8 +55,13 @@ def run_greedy(get_backend, name: str, items: list[Item], path: Path, args, sett
     todo = stages.pending(path, items, settings, args.resume)
     with tqdm(total=len(todo), desc=f"{name} greedy", unit="item") as bar:
         for chunk in stages.chunks(todo, args.items_per_call):
-            kept, media, skipped = stages.prepare_media(chunk, name, args.min_image_side, settings["video_frames"])
-            requests = [Request(policy_prompt(item), images, videos) for item, (images, videos) in zip(kept, media)]
+            kept, media, skipped = stages.prepare_media(
+                chunk, name, settings["min_image_side"], settings["video_frames"]
+            )
+            requests = [
+                Request(policy_prompt(item), images, videos, markers=item.interleaved)
+                for item, (images, videos) in zip(kept, media, strict=True)
+            ]
             outputs = (
                 get_backend().generate(requests, n=1, temperature=0.0, top_p=1.0, max_new_tokens=args.max_new_tokens)
                 if requests

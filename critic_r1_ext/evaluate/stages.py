@@ -11,7 +11,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from critic_r1_ext.common.records import append_record, load_images, load_output
+from critic_r1_ext.common.records import append_record, load_images, load_output, other_settings
 from critic_r1_ext.common.video import load_video
 
 
@@ -24,11 +24,10 @@ def pending(path: Path, items: list, settings: dict, resume: bool) -> list:
     if not resume:
         path.write_text("")
     existing = load_output(path)
-    wanted = json.dumps(settings, sort_keys=True)
-    other = {json.dumps(r.get("settings"), sort_keys=True) for r in existing} - {wanted}
+    other = other_settings(existing, settings)
     if other:
         raise SystemExit(
-            f"{path} holds results made with other settings ({sorted(other)[0]}, now {wanted}); "
+            f"{path} holds results made with other settings ({other}, now {json.dumps(settings, sort_keys=True)}); "
             "pass --no-resume to overwrite it or choose another --output"
         )
     done = {r["id"] for r in existing}
@@ -61,8 +60,8 @@ def chunks(items: list, size: int | None) -> list[list]:
 def prepare_media(items, where: str, min_side: int, video_frames: int = 32) -> tuple[list, list, list]:
     """(items kept, their decoded media as ``(images, videos)``, skip records).
 
-    An item with an image under ``min_side`` pixels on a side is skipped as the authors' scripts do
-    (counted and reported, never dropped silently); videos are frame lists (``common.video``).
+    An item with an image under ``min_side`` pixels on a side is skipped as the benchmark's script
+    does (counted and reported, never dropped silently; 0: no such rule); videos are frame lists (``common.video``).
     Media are decoded on a thread pool (Pillow and PyAV decode without holding the GIL)."""
 
     def decode(item):

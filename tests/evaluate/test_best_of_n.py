@@ -14,7 +14,8 @@ from critic_r1_ext.evaluate.summary import best_of_n_summary
 
 # Candidate answers for the integer item (reference 5): the majority is wrong, one candidate is right.
 ANSWERS = ["7", "7", "7", "5", "1", "2", "3", "4"]
-SETTINGS = {"model": "scripted", "max_new_tokens": 16, "video_frames": 32}  # what __main__.run_settings gives
+# What __main__.run_settings gives.
+SETTINGS = {"model": "scripted", "max_new_tokens": 16, "min_image_side": 28, "video_frames": 32}
 
 
 def script(text, n, temperature):
@@ -38,7 +39,6 @@ def args_for(**overrides):
         "max_pixels": None,
         "resume": True,
         "items_per_call": 0,
-        "min_image_side": 28,
     }
     return argparse.Namespace(**{**values, **overrides})
 

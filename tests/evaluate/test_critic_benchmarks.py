@@ -13,7 +13,7 @@ from critic_r1_ext.evaluate.judge_prompts import authors_prompt
 from critic_r1_ext.evaluate.stages import read
 from critic_r1_ext.prompt import THINK_BOXED_SUFFIX
 
-SETTINGS = {"model": "scripted", "video_frames": 32}
+SETTINGS = {"model": "scripted", "min_image_side": 28, "video_frames": 32}
 
 
 def always_first(text, n, temperature):
@@ -28,7 +28,6 @@ def args_for(**overrides):
         "seed": 0,
         "resume": True,
         "items_per_call": 0,
-        "min_image_side": 28,
     }
     return argparse.Namespace(**{**values, **overrides})
 
@@ -109,3 +108,22 @@ def test_authors_prompt_keeps_their_wording():
     text = authors_prompt("Q?", "a", "b", 1)
     assert text.startswith(" You are a highly capable multimodal AI assistant")
     assert "Question: Q?\n\nAnswer 1: a\n\nAnswer 2: b\n\n" in text and text.endswith(THINK_BOXED_SUFFIX)
+
+
+def test_the_authors_judge_prompt_leaves_a_literal_image_tag_as_text(benchmark_dirs, tmp_path):
+    """Their critic prompt marks no image: every image goes first, "<image>" in a query or answer stays text."""
+    from dataclasses import replace
+
+    from critic_r1_ext.common.backends import user_message
+
+    turns = []
+
+    class Rendering:
+        def generate(self, requests, n, temperature, top_p, max_new_tokens):
+            turns.extend(user_message(request, {})[-1]["content"] for request in requests)
+            return [["\\boxed{1}"] for _ in requests]
+
+    pair = replace(vlrb_items(benchmark_dirs)[0], question="Is <image> a photo?")
+    run_critic(lambda: Rendering(), "vl_rewardbench", [pair], tmp_path / "c.jsonl", args_for(), SETTINGS)
+    (turn,) = turns
+    assert [part["type"] for part in turn] == ["image", "text"] and "Question: Is <image> a photo?" in turn[1]["text"]

@@ -44,14 +44,17 @@ class Item:
     ``videos`` holds one entry per video: a list of frame entries (PIL images, ``{"bytes"/"path"}``
     dicts or paths, passed as they are) or one video file (path or ``{"bytes"/"path"}`` dict), from
     which the benchmark's ``video_frames`` frames are sampled evenly. Videos go before any image
-    and before the text, as the authors' scripts place them. ``extra`` carries what the official
+    and before the text, as the authors' scripts place them. Images go before the text too, unless
+    ``interleaved`` (only where a script, or an option of ours, interleaves them): then each
+    ``<image>`` marker in ``question`` takes the next image; otherwise a literal ``<image>`` in the
+    dataset's text stays text, as in the authors' runs. ``extra`` carries what the official
     metric needs besides the answer (question/figure ids, pair ids, sub-task, ...); it must be JSON.
     Critic items: ``kind`` "pair", ``question`` the query, ``choices`` the two responses,
     ``answer`` "1"/"2" (the better one), ``category`` the benchmark's group.
     """
 
     id: str
-    question: str  # the user turn before the think/boxed instruction; <image> markers place images
+    question: str  # the user turn before the think/boxed instruction
     images: list  # raw image entries (PIL images, {"bytes"/"path"} dicts or paths)
     kind: str  # "choice" (answer is option letters, comma-joined), "number", "text" or "pair"
     answer: str
@@ -62,6 +65,7 @@ class Item:
     category: str | None = None
     videos: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    interleaved: bool = False  # True: "<image>" markers in ``question`` place the images (else all go first)
 
     def reference(self) -> dict:
         """Everything the scorer and metrics need, without media (stored with each result: rescoring needs no data)."""
@@ -90,6 +94,8 @@ class Benchmark:
     names the value Figure 1 averages (a fraction in [0, 1]); while it is :data:`NEEDS_JUDGE`, the
     summary averages ``stand_in`` (a rule-based metric under its own name) and says so. ``rows``
     overrides how rows are read (e.g. a repository snapshot with image files beside the table).
+    ``min_image_side``: most of the authors' scripts skip an item with an image side under 28 px
+    (``if img.height < 28 or img.width < 28``); a script without that rule sets 0.
     """
 
     name: str
@@ -106,6 +112,7 @@ class Benchmark:
     main_metric: str = "accuracy"
     stand_in: str | None = None  # metric averaged into Figure 1 (flagged) while main_metric needs a judge
     video_frames: int = 32  # frames sampled evenly from a video file
+    min_image_side: int = 28  # skip (counted) items with an image side under this (px), as the script; 0: none
     rows: Callable | None = None  # (benchmark, source, limit) -> rows; None: load_rows
     source_note: str = ""  # where the authors read a local file: the public release supported here
     variants: dict = field(default_factory=dict)  # our protocol options: name -> alternative item converter

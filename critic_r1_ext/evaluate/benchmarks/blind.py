@@ -2,8 +2,8 @@
 
 The row's ``prompt`` (which already asks for its answer format, e.g. "{3}" or "Yes/No") is the
 question; the image goes before it; images under 28 px on a side are skipped, as the authors'
-script does (the shared ``--min-image-side`` rule; their script then pairs later outputs with the
-wrong rows, which is not reproduced). The table has no id column: an item's id is its row position.
+script does (``min_image_side``; their script then pairs later outputs with the wrong
+rows, which is not reproduced). The table has no id column: an item's id is its row position.
 
 Official metric: the BlindTest paper (Rahmanzadehgervi et al., arXiv 2407.06581) reports accuracy
 per task and their mean; its authors released no scorer. The public implementation is lmms-eval's
@@ -114,6 +114,7 @@ BENCHMARK = Benchmark(
     paper_name="VLMs are Blind",
     category="Image reasoning",
     script="eval_llama32v/model_blind_llama32v.py",
+    min_image_side=28,  # the script skips images under 28 px a side
     item=blind_item,
     metrics=metrics,
     main_metric="task_mean",

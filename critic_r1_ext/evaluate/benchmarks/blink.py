@@ -17,12 +17,8 @@ them, counted in ``judge_failures``) ``task_mean`` says it needs a judge, and
 
 from __future__ import annotations
 
-from dataclasses import replace
-from pathlib import Path
-
 from critic_r1_ext.evaluate.benchmarks._metrics import accuracy_by
 from critic_r1_ext.evaluate.benchmarks.base import LETTERS, NEEDS_JUDGE, Benchmark, Item, need
-from critic_r1_ext.evaluate.benchmarks.loading import load_rows
 from critic_r1_ext.verdict import answer_part
 
 TASKS = (
@@ -69,26 +65,6 @@ JUDGE_PROMPT = (
     "Example 4: \n"
     "Question: {}?\nOptions: {}\n(Z) Failed\nAnswer: {}\nYour output: "
 )
-
-
-def blink_rows(benchmark, source: str | None = None, limit: int | None = None):
-    """``load_rows``; a local copy is read file by file (``<task>/val-*.parquet``, the hub layout),
-    because ``datasets`` reads a folder's "val" files as a "validation" split and would not find "val"."""
-    if source is None:
-        yield from load_rows(benchmark, None, limit)
-        return
-    one_file = replace(benchmark, configs=(None,))
-    for task in benchmark.configs:
-        files = sorted((Path(source) / task).glob(f"{benchmark.split}-*.parquet"))
-        if not files:
-            raise FileNotFoundError(f"blink: config {task!r} not found in {source} (expected {task}/val-*.parquet)")
-        left = limit
-        for file in files:
-            for row in load_rows(one_file, str(file), left):
-                yield {**row, "_config": task}
-                left = None if left is None else left - 1
-            if left == 0:
-                break
 
 
 def blink_item(row: dict, where: str) -> Item:
@@ -166,10 +142,10 @@ BENCHMARK = Benchmark(
     paper_name="BLINK (val)",
     category="Perception & general VQA",
     script="eval_llama32v/model_blink_llama32v.py",
+    min_image_side=0,  # the script has no small-image rule
     item=blink_item,
     metrics=metrics,
     main_metric="task_mean",
     configs=TASKS,
     max_model_len=32768,
-    rows=blink_rows,
 )

@@ -117,6 +117,7 @@ BENCHMARK = Benchmark(
     paper_name="EMMA-mini",
     category="Image reasoning",
     script="eval_llama32v/model_emmamini_llama32v.py",
+    min_image_side=0,  # the script has no small-image rule
     item=emma_item,
     metrics=metrics,
     configs=SUBJECTS,

@@ -2,8 +2,9 @@
 
 A local copy is a folder with the hub repository's layout (``data/<split>-*.parquet``, or
 ``<config>/<split>-*.parquet`` for a benchmark with several configs) or one
-``.parquet``/``.jsonl``/``.json`` file. Images stay encoded (``{"bytes", "path"}``) until an item
-is prepared. Rows of a benchmark with configs carry their config under the key ``_config``.
+``.parquet``/``.jsonl``/``.json`` file. Images, also in list columns, stay encoded
+(``{"bytes", "path"}``) until an item is prepared. Rows of a benchmark with configs carry their
+config under the key ``_config``.
 """
 
 from __future__ import annotations
@@ -12,11 +13,25 @@ from itertools import islice
 from pathlib import Path
 
 
+def _split_files(folder: Path, split: str) -> list[str]:
+    """The parquet files of ``split`` in a hub-layout folder (``<split>-*.parquet`` in it or in its ``data/``)."""
+    for where in (folder / "data", folder):
+        files = sorted(str(f) for f in where.glob(f"{split}-*.parquet"))
+        if files:
+            return files
+    return []
+
+
 def _local(source: str, split: str):
+    """A local copy, streamed. A folder's files are given to ``datasets`` under the benchmark's own split
+    name: its folder inference would read "val-*" files as a "validation" split and then find no "val"."""
     from datasets import load_dataset
 
     path = Path(source)
     if path.is_dir():
+        files = _split_files(path, split)
+        if files:
+            return load_dataset("parquet", data_files={split: files}, split=split, streaming=True)
         return load_dataset(str(path), split=split, streaming=True)
     kind = {".parquet": "parquet", ".jsonl": "json", ".json": "json"}.get(path.suffix)
     if kind is None:
@@ -25,12 +40,11 @@ def _local(source: str, split: str):
 
 
 def _undecoded(rows):
-    from datasets import Image
+    """``rows`` as a stream whose media (images, also inside lists, and videos) stay encoded as
+    ``{"bytes", "path"}``: a hub dataset is streamed from its cached files, nothing is rewritten."""
+    from datasets import Dataset
 
-    for name, feature in (rows.features or {}).items():
-        if isinstance(feature, Image):
-            rows = rows.cast_column(name, Image(decode=False))
-    return rows
+    return (rows.to_iterable_dataset() if isinstance(rows, Dataset) else rows).decode(False)
 
 
 def _config_rows(benchmark, config, source):

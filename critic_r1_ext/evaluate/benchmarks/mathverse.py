@@ -51,6 +51,7 @@ BENCHMARK = Benchmark(
     paper_name="MathVerse (testmini)",
     category="Image reasoning",
     script="eval_llama32v/model_mathverse_llama32v.py",
+    min_image_side=28,  # the script skips images under 28 px a side
     item=mathverse_item,
     metrics=metrics,
     stand_in="accuracy_rule_based",

@@ -28,6 +28,7 @@ BENCHMARK = Benchmark(
     paper_name="MathVision (testmini)",
     category="Image reasoning",
     script="eval_llama32v/model_mathvision_llama32v.py",
+    min_image_side=28,  # the script skips images under 28 px a side
     item=mathvision_item,
     max_model_len=32768,
 )

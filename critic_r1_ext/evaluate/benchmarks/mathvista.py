@@ -53,6 +53,7 @@ BENCHMARK = Benchmark(
     paper_name="MathVista (testmini)",
     category="Image reasoning",
     script="eval_llama32v/model_mathvista_llama32v.py",
+    min_image_side=28,  # the script skips images under 28 px a side
     item=mathvista_item,
     metrics=metrics,
     stand_in="accuracy_rule_based",

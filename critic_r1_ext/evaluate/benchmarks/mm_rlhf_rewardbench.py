@@ -77,6 +77,7 @@ BENCHMARK = Benchmark(
     paper_name="MM-RLHF-RewardBench",
     category="Visual reward benchmarks",
     script="eval_llama32v/model_mmrlhf_llama32v.py",
+    min_image_side=28,  # the script skips images under 28 px a side
     item=mm_rlhf_item,
     metrics=metrics,
     rows=mm_rlhf_rows,

@@ -42,9 +42,11 @@ def _item(row: dict, where: str, inline_images: bool) -> Item:
     item_id, subject = str(row["id"]), "_".join(str(row["id"]).split("_")[1:-1]) or None
     if options:
         answer = str(row["answer"]).strip()
-        return Item(item_id, question, images, "choice", answer, choices=options, category=subject)
+        return Item(
+            item_id, question, images, "choice", answer, choices=options, category=subject, interleaved=inline_images
+        )
     answers = literal_list(row["answer"], where) if str(row["answer"]).startswith("[") else [row["answer"]]
-    return free_form(item_id, question, images, answers[0], 2, subject, answers[1:])
+    return free_form(item_id, question, images, answers[0], 2, subject, answers[1:], interleaved=inline_images)
 
 
 def _place_images(text: str, row: dict, where: str) -> tuple[str, list]:
@@ -76,6 +78,7 @@ BENCHMARK = Benchmark(
     paper_name="MMMU (validation)",
     category="Image reasoning",
     script="eval_llama32v/model_mmmu_llama32v.py",
+    min_image_side=28,  # the script skips images under 28 px a side
     item=mmmu_item,
     variants={"inline_images": mmmu_inline_item},
 )

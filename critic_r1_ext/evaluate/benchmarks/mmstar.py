@@ -32,5 +32,6 @@ BENCHMARK = Benchmark(
     paper_name="MMStar (val)",
     category="Perception & general VQA",
     script="eval_llama32v/model_mmstar_llama32v.py",
+    min_image_side=28,  # the script skips images under 28 px a side
     item=mmstar_item,
 )

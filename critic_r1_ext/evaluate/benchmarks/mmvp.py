@@ -121,6 +121,7 @@ BENCHMARK = Benchmark(
     paper_name="MMVP",
     category="Perception & general VQA",
     script="eval_llama32v/model_mmvp_llama32v.py",
+    min_image_side=28,  # the script skips images under 28 px a side
     item=mmvp_item,
     metrics=metrics,
     main_metric="pair_accuracy",

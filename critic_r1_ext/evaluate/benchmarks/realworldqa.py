@@ -1,8 +1,8 @@
 """RealWorldQA, ``visheratin/realworldqa`` (split ``test``), as ``eval_llama32v/model_realworldqa_llama32v.py``.
 
 The row's ``question`` already holds the "A. ..." option lines and the answer-format line, and is
-sent as it is; the image goes before it; images under 28 px on a side are skipped (the shared
-``--min-image-side`` rule). The table has no id column: an item's id is its row position.
+sent as it is; the image goes before it; images under 28 px on a side are skipped (the script's
+rule, ``min_image_side``). The table has no id column: an item's id is its row position.
 
 Official metric: xAI released RealWorldQA as data only (no scorer); its reported number is the
 exact-match accuracy. Implemented as in lmms-eval's ``realworldqa`` task: a letter answer is
@@ -55,6 +55,7 @@ BENCHMARK = Benchmark(
     paper_name="RealWorldQA",
     category="Perception & general VQA",
     script="eval_llama32v/model_realworldqa_llama32v.py",
+    min_image_side=28,  # the script skips images under 28 px a side
     item=realworldqa_item,
     metrics=metrics,
     rows=numbered_rows,

@@ -4,7 +4,7 @@
 unpacked beside it; that is this hub dataset repository, read here from a snapshot of it (or from
 ``--data visulogic=DIR``: a folder with ``data.jsonl`` and the images unpacked or as ``images.zip``,
 or the ``data.jsonl`` file itself). The row's ``question`` (options included) is sent as it is,
-the image before it; images under 28 px on a side are skipped (the shared ``--min-image-side``).
+the image before it; images under 28 px on a side are skipped (``min_image_side``).
 
 Official metric (VisuLogic-Benchmark/VisuLogic-Eval ``evaluation/eval_model.py``): the option is
 read by rules first (the last ``\\boxed{}`` with ``\\text{``, ``\\rm{``, ``\\mathbf{``, ``$`` and braces
@@ -177,6 +177,7 @@ BENCHMARK = Benchmark(
     paper_name="VisuLogic",
     category="Image reasoning",
     script="eval_llama32v/model_visulogic_llama32v.py",
+    min_image_side=28,  # the script skips images under 28 px a side
     item=visulogic_item,
     metrics=metrics,
     rows=visulogic_rows,

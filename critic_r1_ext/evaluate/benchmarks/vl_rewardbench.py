@@ -65,6 +65,7 @@ BENCHMARK = Benchmark(
     paper_name="VL-RewardBench",
     category="Visual reward benchmarks",
     script="eval_llama32v/model_vlreward_llama32v.py",
+    min_image_side=28,  # the script skips images under 28 px a side
     item=vl_rewardbench_item,
     metrics=metrics,
     main_metric="macro_accuracy",

@@ -2,7 +2,7 @@
 
 The row's ``text`` (question, "(A) ..." option lines and its own answer-format line) is the whole
 question; ``decoded_image`` holds the encoded image bytes, sent before the text. The authors skip
-images under 28 px on a side (the shared ``--min-image-side`` rule).
+images under 28 px on a side (``min_image_side``).
 
 Official metric (penghao-wu/vstar ``vstar_bench_eval.py``): accuracy per question type
 (``direct_attributes``, ``relative_position``) and overall accuracy over all questions. The official
@@ -49,6 +49,7 @@ BENCHMARK = Benchmark(
     paper_name="V* Bench",
     category="Image reasoning",
     script="eval_llama32v/model_vstar_llama32v.py",
+    min_image_side=28,  # the script skips images under 28 px a side
     item=vstar_item,
     metrics=metrics,
     rows=numbered_rows,

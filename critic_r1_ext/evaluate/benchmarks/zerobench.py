@@ -54,6 +54,7 @@ BENCHMARK = Benchmark(
     paper_name="ZeroBench (sub-questions)",
     category="Image reasoning",
     script="eval_llama32v/model_zerobenchsub_llama32v.py",
+    min_image_side=0,  # the script has no small-image rule
     item=zerobench_item,
     metrics=metrics,
     max_model_len=32768,
