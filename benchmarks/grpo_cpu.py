@@ -4,12 +4,14 @@ Runs ``critic_r1_ext.cpu.grpo_loop`` (verl's actor and reference engines, our re
 reward, HF-generate rollouts) with the tiny Qwen2.5-VL, one fresh process per seed.
 
 Task ``text`` (default, critic_r1_ext/cpu/text_task.py): the bundled sample's strict pairs with the
-worse answer replaced by the fixed non-answer "I cannot tell.", so the better answer is the one that
-answers, readable from the words alone (positions balanced by data_prep). Task ``sample``: the bundled
-sample itself, whose verdicts need the picture, which the tiny model cannot read (acc stays at chance).
+worse answer replaced by the fixed non-answer "I cannot tell.", always second, so the right verdict
+is always 1 and the model can learn it from the words alone (position balancing off on purpose: with
+the refusal on either side, one seed of 40 steps stayed flat, reward 0.296 -> 0.293). Task
+``sample``: the bundled sample itself, whose verdicts need the picture, which the tiny model cannot
+read (acc stays about chance).
 
 Each seed starts with a supervised warm start that teaches the think/boxed format with coin-flip
-verdicts (never the labels), so the reward starts near 0.1 + 0.9 * 0.5 and any rise is GRPO's. Printed:
+verdicts (never the labels), so acc starts near chance among the formatted answers and any rise is GRPO's. Printed:
 per step reward, acc, format, response length, KL, clip fraction, seconds; per seed the mean reward
 and acc of the first vs the last quarter of the steps; then the mean, standard deviation and range of
 those across the seeds. A sign or masking error in the loop shows as a flat or falling line.
@@ -52,10 +54,7 @@ def run_seed(seed: int, args: argparse.Namespace) -> dict:
         print(f"{seed:>4}  {step:>4}  " + "  ".join(f"{metrics[key]:>9.3f}" for key, _ in COLUMNS), flush=True)
 
     with tempfile.TemporaryDirectory() as tmp:
-        sample = None
-        if args.task == "text":
-            sample = Path(tmp) / "text_task.jsonl"
-            write_text_task(sample)
+        train_file = write_text_task(Path(tmp) / "text_task") if args.task == "text" else None
         results = run(
             Path(tmp) / "work",
             args.steps,
@@ -65,7 +64,7 @@ def run_seed(seed: int, args: argparse.Namespace) -> dict:
             warm_steps=args.warm_steps,
             seed=seed,
             on_step=on_step,
-            sample=sample,
+            train_file=train_file,
         )
     return {"warm_start": results["warm_start"], "steps": results["steps"]}
 

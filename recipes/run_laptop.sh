@@ -16,7 +16,9 @@ if [[ -e $OUT && ! -e $OUT/.run_laptop && -n $(ls -A "$OUT") ]]; then
   exit 2
 fi
 rm -rf "$OUT" && mkdir -p "$OUT" && touch "$OUT/.run_laptop"
-export VERL_PLATFORM=cpu HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+# RAY_ADDRESS=local: main_ppo starts its own Ray even when a `ray start` cluster runs on this machine
+# (ray.init would join that one, and refuse the recipe's num_cpus/num_gpus).
+export VERL_PLATFORM=cpu HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false RAY_ADDRESS=local
 
 echo "[1/5] tiny model -> $OUT/tiny_qwen2_5_vl"
 python -m critic_r1_ext.tiny_model "$OUT/tiny_qwen2_5_vl" > "$OUT/prepare.log"

@@ -23,8 +23,14 @@ _RAY_PREFIX = re.compile(r"^\([^()]*pid=\d+[^()]*\)\s*")
 _NUMBER = re.compile(r"^(?:np\.\w+\()?([-+]?(?:\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|nan|inf))\)?$")
 _RESUMED = re.compile(r"Resuming from (\S*global_step_(\d+))")
 
-# The step metrics the summary reports (verl's names); the run fails the summary if a step lacks one.
-STEP_KEYS = ("critic/score/mean", "actor/pg_loss", "actor/kl_loss", "response_length/mean", "timing_s/step")
+# The step metrics the summary reports (verl's names: short labels); the run fails the summary if a step lacks one.
+STEP_KEYS = {
+    "critic/score/mean": "score",
+    "actor/pg_loss": "pg_loss",
+    "actor/kl_loss": "kl_loss",
+    "response_length/mean": "response length",
+    "timing_s/step": "seconds",
+}
 
 
 def console_lines(log: str) -> list[str]:
@@ -103,7 +109,7 @@ def report(summary: dict) -> str:
     """A few lines: what each step logged, the validation, the checkpoints, the resume and the export."""
     lines = ["summary of the laptop run (verl main_ppo, +recipe=critic_r1_smoke, tiny random model):"]
     for step, m in summary["metrics"].items():
-        shown = ", ".join(f"{k.split('/', 1)[-1] if k != 'critic/score/mean' else 'score'} {_fmt(m[k])}" for k in m)
+        shown = ", ".join(f"{STEP_KEYS[k]} {_fmt(m[k])}" for k in m)
         lines.append(f"  step {step}: {shown}")
     lines.append(f"  validation after step 2: acc {_fmt(summary['val_acc'])}, format {_fmt(summary['val_format'])}")
     lines.append(

@@ -523,11 +523,11 @@ class _AgentLoopView:
 
 
 def prepare(
-    workdir: str | Path, warm_steps: int, seed: int = 0, sample: str | Path | None = None
+    workdir: str | Path, warm_steps: int, seed: int = 0, train_file: str | Path | None = None
 ) -> tuple[Path, Path, dict]:
-    """Tiny model, training files from ``sample`` (``data_prep.pairwise``; the bundled sample by default)
-    and the warm start.
+    """Tiny model, training data and the warm start.
 
+    ``train_file``: a training parquet; by default the bundled sample through ``data_prep.pairwise``.
     Returns the warm-started model folder, the training parquet and the warm start's losses.
     """
     from verl.trainer.ppo.utils import create_rl_dataset
@@ -538,10 +538,11 @@ def prepare(
     from data_prep.pairwise import main as pairwise
 
     workdir = Path(workdir)
-    sample = sample or Path(__file__).resolve().parents[2] / "data_prep" / "sample" / "critic_sample.jsonl"
-    if pairwise(["--input", str(sample), "--out", str(workdir / "data"), "--val-frac", "0.2"]) != 0:
-        raise RuntimeError(f"data_prep.pairwise failed on {sample}")
-    train = workdir / "data" / "train.parquet"
+    train = Path(train_file) if train_file else workdir / "data" / "train.parquet"
+    if train_file is None:
+        sample = Path(__file__).resolve().parents[2] / "data_prep" / "sample" / "critic_sample.jsonl"
+        if pairwise(["--input", str(sample), "--out", str(workdir / "data"), "--val-frac", "0.2"]) != 0:
+            raise RuntimeError(f"data_prep.pairwise failed on {sample}")
     base = build_tiny_qwen2_5_vl(workdir / "tiny_random", seed=seed)
     config = compose(
         [*cpu_overrides(base, train, prompts=1, n=1, response_length=1, lr=0.0), "data.filter_overlong_prompts=false"]
@@ -571,7 +572,7 @@ def run(
     seed: int = 0,
     dump_dir: str | Path | None = None,
     on_step=None,
-    sample: str | Path | None = None,
+    train_file: str | Path | None = None,
 ) -> dict:
     """Warm start, then ``steps`` GRPO steps; returns per-step metrics and the evidence the tests check.
 
@@ -579,9 +580,9 @@ def run(
     step 1: its whole batch is one optimizer update, the first of a fresh optimizer, and
     ``update_effect`` holds, per sequence of that batch, the advantage and the response log-probability
     before and after it. ``on_step(step, metrics)`` is called after each step (the benchmark prints
-    there); ``sample``: the pairwise JSONL to train on (the bundled sample by default).
+    there); ``train_file``: the training parquet (the bundled sample by default).
     """
-    model_dir, train, warm = prepare(workdir, warm_steps, seed, sample)
+    model_dir, train, warm = prepare(workdir, warm_steps, seed, train_file)
     overrides = cpu_overrides(model_dir, train, prompts, n, response_length, lr)
     overrides.append(f"actor_rollout_ref.actor.ppo_mini_batch_size={max(1, prompts // 2)}")
     loop = CpuGrpoLoop(compose(overrides), seed=seed)
