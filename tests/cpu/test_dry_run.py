@@ -56,6 +56,15 @@ def test_summary_names_each_missing_part_of_the_run(tmp_path):
         assert part in found
 
 
+def test_script_never_clears_a_folder_it_did_not_make(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    proc = subprocess.run(
+        ["bash", str(REPO / "recipes" / "run_laptop.sh"), str(tmp_path)], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 2 and "was not made by this script" in proc.stderr
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
 @pytest.fixture(scope="module")
 def laptop_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("laptop") / "run"
