@@ -20,9 +20,9 @@ rm -rf "$OUT" && mkdir -p "$OUT" && touch "$OUT/.run_laptop"
 # (ray.init would join that one, and refuse the recipe's num_cpus/num_gpus).
 export VERL_PLATFORM=cpu HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false RAY_ADDRESS=local
 
-echo "[1/5] tiny model -> $OUT/tiny_qwen2_5_vl"
+echo "[1/5] at ${SECONDS} s: tiny model -> $OUT/tiny_qwen2_5_vl"
 python -m critic_r1_ext.tiny_model "$OUT/tiny_qwen2_5_vl" > "$OUT/prepare.log"
-echo "[2/5] bundled sample -> $OUT/data"
+echo "[2/5] at ${SECONDS} s: bundled sample -> $OUT/data"
 python -m data_prep.pairwise --input data_prep/sample/critic_sample.jsonl --out "$OUT/data" --val-frac 0.2 \
   >> "$OUT/prepare.log"
 
@@ -35,11 +35,12 @@ MAIN_PPO=(
   "$@"
 )
 # main_ppo runs in $OUT so that Hydra's outputs/ land there; verl's console goes to the screen and the log.
-echo "[3/5] main_ppo: 2 steps, validation, checkpoint (log: $OUT/train.log)"
+echo "[3/5] at ${SECONDS} s: main_ppo: 2 steps, validation, checkpoint (log: $OUT/train.log)"
 (cd "$OUT" && "${MAIN_PPO[@]}") 2>&1 | tee "$OUT/train.log"
-echo "[4/5] main_ppo again: resumes from the checkpoint to step 3 (log: $OUT/resume.log)"
+echo "[4/5] at ${SECONDS} s: main_ppo again: resumes from the checkpoint to step 3 (log: $OUT/resume.log)"
 (cd "$OUT" && "${MAIN_PPO[@]}" trainer.total_training_steps=3) 2>&1 | tee "$OUT/resume.log"
-echo "[5/5] export the last checkpoint -> $OUT/hf, loaded back with transformers"
+echo "[5/5] at ${SECONDS} s: export the last checkpoint -> $OUT/hf, loaded back with transformers"
 python -m critic_r1_ext.export --checkpoint "$OUT/checkpoints" --out "$OUT/hf" --check-load 2>&1 | tee "$OUT/export.log"
 
+echo "run_laptop.sh: all steps done in ${SECONDS} s"
 python -m critic_r1_ext.cpu.dry_run "$OUT"

@@ -21,7 +21,8 @@ from pathlib import Path
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _RAY_PREFIX = re.compile(r"^\([^()]*pid=\d+[^()]*\)\s*")
 _NUMBER = re.compile(r"^(?:np\.\w+\()?([-+]?(?:\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|nan|inf))\)?$")
-_RESUMED = re.compile(r"Resuming from (\S*global_step_(\d+))")
+# verl's V1 trainer logs "Resuming from <dir>/global_step_N, setting global step to N" (trainer_base.py:877).
+_RESUMED = re.compile(r"Resuming from (\S*?global_step_(\d+))")
 
 # The step metrics the summary reports (verl's names: short labels); the run fails the summary if a step lacks one.
 STEP_KEYS = {
