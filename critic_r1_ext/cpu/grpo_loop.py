@@ -29,7 +29,7 @@ holds the platform itself):
    ``cpu:gloo,<device>:<backend>`` would name "cpu" twice.
 4. ``platform.unpinned_offload_policy``: the forward-only reference engine offloads with
    ``CPUOffloadPolicy(pin_memory=True)`` (``transformer_impl.py:462``); pinning needs an
-   accelerator, so the platform module builds that policy with ``pin_memory=False`` (as in the dry run).
+   accelerator, so ``use_cpu_platform()`` has verl build that policy with ``pin_memory=False`` (as in the dry run).
 5. ``_stock_hf_forward()``: verl's ``apply_monkey_patch`` swaps Qwen2.5-VL's forward process-wide
    (``models/transformers/monkey_patch.py:389-391, 410``) for its packed-sequence path; HF ``generate``
    and the plain-HF comparison run with HF's stock forward, restored only around those calls.
@@ -198,7 +198,7 @@ class CpuGrpoLoop:
         self.worker = ActorRolloutRefWorker(config=config.actor_rollout_ref, role="actor")
         self.ref_worker = ActorRolloutRefWorker(config=config.actor_rollout_ref, role="ref")
         self.worker.init_model()
-        self.ref_worker.init_model()  # unpinned offload: adaptation 4, installed by use_cpu_platform's module
+        self.ref_worker.init_model()  # unpinned offload: adaptation 4, installed by use_cpu_platform()
         self._hf_model = None
         self.generator = torch.Generator().manual_seed(seed)
         self.order = torch.randperm(len(self.dataset), generator=self.generator).tolist()

@@ -179,6 +179,7 @@ def use_cpu_platform() -> PlatformCPU:
     """
     platform = PlatformCPU()
     set_platform(platform)
+    use_unpinned_offload()
     return platform
 
 
@@ -231,4 +232,10 @@ def unpinned_offload_policy(pin_memory: bool = True) -> CPUOffloadPolicy:
     return CPUOffloadPolicy(pin_memory=False)
 
 
-_transformer_impl.CPUOffloadPolicy = unpinned_offload_policy
+def use_unpinned_offload() -> None:
+    """Install :func:`unpinned_offload_policy` in verl's FSDP engine module (this process only).
+
+    Called by the plug-in only with ``VERL_PLATFORM=cpu`` and by :func:`use_cpu_platform`; importing
+    this module alone (pytest's doctest collection does) leaves verl as it is.
+    """
+    _transformer_impl.CPUOffloadPolicy = unpinned_offload_policy
