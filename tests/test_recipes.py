@@ -145,8 +145,8 @@ def test_verl_loads_a_model_of_mimo_vls_architecture_class(tiny_qwen_dir):
     )
 
 
-# What critic_r1_smoke changes, and nothing else: tiny model, batches and lengths, a few steps, the CPU plug-ins,
-# and no reference model (verl 0.9.1 pins host memory for it, which needs a CUDA driver).
+# What critic_r1_smoke changes, and nothing else: tiny model, batches and lengths, a few steps, the CPU plug-ins.
+# The reference model and the KL loss stay critic_r1's.
 SMOKE_CHANGES = {
     "data.train_batch_size": 4,
     "data.max_prompt_length": 2048,
@@ -162,7 +162,7 @@ SMOKE_CHANGES = {
     "actor_rollout_ref.actor.ppo_mini_batch_size": 2,
     "actor_rollout_ref.actor.use_dynamic_bsz": False,
     "actor_rollout_ref.actor.ppo_micro_batch_size_per_gpu": 8,
-    "actor_rollout_ref.actor.use_kl_loss": False,
+    "actor_rollout_ref.ref.log_prob_micro_batch_size_per_gpu": 8,
     "actor_rollout_ref.rollout.name": "hf",
     "actor_rollout_ref.rollout.n": 4,
     "actor_rollout_ref.rollout.tensor_model_parallel_size": 1,

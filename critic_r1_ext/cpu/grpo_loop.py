@@ -27,9 +27,9 @@ holds the platform itself):
 3. ``_init_process_group()``: a one-rank gloo group before the engine; stands in for
    ``initialize_global_process_group_ray`` (``utils/distributed.py:89``), whose backend string
    ``cpu:gloo,<device>:<backend>`` would name "cpu" twice.
-4. ``_unpinned_reference_offload()``: the forward-only reference engine offloads with
+4. ``platform.unpinned_offload_policy``: the forward-only reference engine offloads with
    ``CPUOffloadPolicy(pin_memory=True)`` (``transformer_impl.py:462``); pinning needs an
-   accelerator, so the policy is built with ``pin_memory=False`` while the workers are built.
+   accelerator, so ``use_cpu_platform()`` has verl build that policy with ``pin_memory=False`` (as in the dry run).
 5. ``_stock_hf_forward()``: verl's ``apply_monkey_patch`` swaps Qwen2.5-VL's forward process-wide
    (``models/transformers/monkey_patch.py:389-391, 410``) for its packed-sequence path; HF ``generate``
    and the plain-HF comparison run with HF's stock forward, restored only around those calls.
@@ -127,19 +127,6 @@ def _init_process_group() -> None:
     torch.distributed.init_process_group("gloo", rank=0, world_size=1)
 
 
-@contextlib.contextmanager
-def _unpinned_reference_offload():
-    """Adaptation 4: build FSDP2's CPU offload policy with ``pin_memory=False`` while the engines are built."""
-    from torch.distributed.fsdp import CPUOffloadPolicy
-    from verl.workers.engine.fsdp import transformer_impl
-
-    transformer_impl.CPUOffloadPolicy = lambda pin_memory=True: CPUOffloadPolicy(pin_memory=False)
-    try:
-        yield
-    finally:
-        transformer_impl.CPUOffloadPolicy = CPUOffloadPolicy
-
-
 def _qwen2_5_vl_forwards() -> dict:
     from transformers.models.qwen2_5_vl import modeling_qwen2_5_vl as m
 
@@ -193,7 +180,7 @@ class CpuGrpoLoop:
         from critic_r1_ext.cpu.platform import use_cpu_platform
 
         torch.set_num_threads(threads)
-        use_cpu_platform()  # adaptation 1
+        use_cpu_platform()  # adaptations 1 and 4
         os.environ.setdefault("VERL_ENGINE_DEVICE", "cuda")  # adaptation 2
         _init_process_group()  # adaptation 3
         torch.manual_seed(seed)
@@ -211,8 +198,7 @@ class CpuGrpoLoop:
         self.worker = ActorRolloutRefWorker(config=config.actor_rollout_ref, role="actor")
         self.ref_worker = ActorRolloutRefWorker(config=config.actor_rollout_ref, role="ref")
         self.worker.init_model()
-        with _unpinned_reference_offload():  # adaptation 4
-            self.ref_worker.init_model()
+        self.ref_worker.init_model()  # unpinned offload: adaptation 4, installed by use_cpu_platform()
         self._hf_model = None
         self.generator = torch.Generator().manual_seed(seed)
         self.order = torch.randperm(len(self.dataset), generator=self.generator).tolist()
@@ -364,12 +350,15 @@ class CpuGrpoLoop:
         entropy = None if reference else no_padding_2_padding(tu.get(output, "entropy"), td).float()
         return log_probs, entropy
 
-    def update_actor(self, batch) -> dict:
-        """verl's actor update (``ppo_loss``), fed as ``RayPPOTrainer._update_actor`` feeds it."""
+    def update_actor(self, batch, one_mini_batch: bool = False) -> dict:
+        """verl's actor update (``ppo_loss``), fed as ``RayPPOTrainer._update_actor`` feeds it.
+
+        ``one_mini_batch``: the whole batch in one optimizer step instead of the recipe's mini-batches.
+        """
         from verl.utils import tensordict_utils as tu
 
         actor = self.config.actor_rollout_ref.actor
-        mini = actor.ppo_mini_batch_size * self.config.actor_rollout_ref.rollout.n
+        mini = len(batch) if one_mini_batch else actor.ppo_mini_batch_size * self.config.actor_rollout_ref.rollout.n
         td = self._engine_input(
             batch,
             calculate_entropy=False,
@@ -384,7 +373,7 @@ class CpuGrpoLoop:
         )
         return tu.get(self.worker.update_actor(td), "metrics")
 
-    def step(self) -> tuple[dict, object]:
+    def step(self, one_mini_batch: bool = False) -> tuple[dict, object]:
         """One GRPO step: rollout, reward, old/ref log-probs, advantage, actor update. Returns metrics and batch."""
         from verl.trainer.ppo.ray_trainer import compute_advantage
 
@@ -409,7 +398,7 @@ class CpuGrpoLoop:
                 config=cfg.algorithm,
             )
         with _timed(timing, "update_actor"):
-            actor_metrics = self.update_actor(batch)
+            actor_metrics = self.update_actor(batch, one_mini_batch)
         mask = batch.batch["response_mask"].bool()
         metrics = {
             "reward": float(np.mean(extras["score"])),
@@ -533,9 +522,12 @@ class _AgentLoopView:
         return AgentLoopWorker._get_mm_processor_kwargs(self, audio_data)
 
 
-def prepare(workdir: str | Path, warm_steps: int, seed: int = 0) -> tuple[Path, Path, dict]:
-    """Tiny model, training files from the bundled sample (``data_prep.pairwise``) and the warm start.
+def prepare(
+    workdir: str | Path, warm_steps: int, seed: int = 0, train_file: str | Path | None = None
+) -> tuple[Path, Path, dict]:
+    """Tiny model, training data and the warm start.
 
+    ``train_file``: a training parquet; by default the bundled sample through ``data_prep.pairwise``.
     Returns the warm-started model folder, the training parquet and the warm start's losses.
     """
     from verl.trainer.ppo.utils import create_rl_dataset
@@ -546,10 +538,11 @@ def prepare(workdir: str | Path, warm_steps: int, seed: int = 0) -> tuple[Path, 
     from data_prep.pairwise import main as pairwise
 
     workdir = Path(workdir)
-    sample = Path(__file__).resolve().parents[2] / "data_prep" / "sample" / "critic_sample.jsonl"
-    if pairwise(["--input", str(sample), "--out", str(workdir / "data"), "--val-frac", "0.2"]) != 0:
-        raise RuntimeError(f"data_prep.pairwise failed on {sample}")
-    train = workdir / "data" / "train.parquet"
+    train = Path(train_file) if train_file else workdir / "data" / "train.parquet"
+    if train_file is None:
+        sample = Path(__file__).resolve().parents[2] / "data_prep" / "sample" / "critic_sample.jsonl"
+        if pairwise(["--input", str(sample), "--out", str(workdir / "data"), "--val-frac", "0.2"]) != 0:
+            raise RuntimeError(f"data_prep.pairwise failed on {sample}")
     base = build_tiny_qwen2_5_vl(workdir / "tiny_random", seed=seed)
     config = compose(
         [*cpu_overrides(base, train, prompts=1, n=1, response_length=1, lr=0.0), "data.filter_overlong_prompts=false"]
@@ -579,20 +572,26 @@ def run(
     seed: int = 0,
     dump_dir: str | Path | None = None,
     on_step=None,
+    train_file: str | Path | None = None,
 ) -> dict:
     """Warm start, then ``steps`` GRPO steps; returns per-step metrics and the evidence the tests check.
 
-    Two mini-batches per step (``ppo_mini_batch_size = prompts // 2``), as the recipe's 256/128.
-    ``on_step(step, metrics)`` is called after each step (the benchmark prints there).
+    Two mini-batches per step (``ppo_mini_batch_size = prompts // 2``), as the recipe's 256/128, except
+    step 1: its whole batch is one optimizer update, the first of a fresh optimizer, and
+    ``update_effect`` holds, per sequence of that batch, the advantage and the response log-probability
+    before and after it. ``on_step(step, metrics)`` is called after each step (the benchmark prints
+    there); ``train_file``: the training parquet (the bundled sample by default).
     """
-    model_dir, train, warm = prepare(workdir, warm_steps, seed)
+    model_dir, train, warm = prepare(workdir, warm_steps, seed, train_file)
     overrides = cpu_overrides(model_dir, train, prompts, n, response_length, lr)
     overrides.append(f"actor_rollout_ref.actor.ppo_mini_batch_size={max(1, prompts // 2)}")
     loop = CpuGrpoLoop(compose(overrides), seed=seed)
     before = loop.actor_params()
-    history = []
+    history, effect = [], None
     for step in range(1, steps + 1):
-        metrics, batch = loop.step()
+        metrics, batch = loop.step(one_mini_batch=step == 1)
+        if step == 1:  # one optimizer update from a fresh optimizer: its effect on the batch it came from
+            effect = update_effect(batch, loop.log_probs(batch)[0])
         history.append(metrics)
         if dump_dir is not None:
             loop.dump(batch, step, dump_dir)
@@ -606,6 +605,7 @@ def run(
     return {
         "warm_start": warm,
         "steps": history,
+        "update_effect": effect,
         "param_max_abs_change": max(float((after[k] - before[k]).abs().max()) for k in before),
         "log_prob_mean_abs_diff": float((engine - hf)[mask].abs().mean()),
         "log_prob_batch_images": int(batch.non_tensor_batch["multi_modal_inputs"][0]["image_grid_thw"].shape[0]),
@@ -615,6 +615,21 @@ def run(
         "banned_tokens_sampled": sorted(sampled & set(loop.banned_ids)),
         "engine_strategy": loop.worker.actor.engine_config.strategy,
         "ref_param_offload": bool(getattr(loop.ref_worker.ref.engine, "_uses_fsdp2_cpu_offload_policy", False)),
+    }
+
+
+def update_effect(batch, new_log_probs: torch.Tensor) -> dict:
+    """Per sequence of an updated batch: its GRPO advantage and its response log-probability before and after.
+
+    ``batch`` holds the ``old_log_probs`` and ``advantages`` the update used; ``new_log_probs`` are the
+    actor's on the same batch after the update. Log-probabilities are summed over the response tokens.
+    """
+    mask = batch.batch["response_mask"].float()
+    return {
+        "advantage": batch.batch["advantages"][:, 0].tolist(),
+        "old_log_prob": (batch.batch["old_log_probs"] * mask).sum(-1).tolist(),
+        "new_log_prob": (new_log_probs * mask).sum(-1).tolist(),
+        "response_length": mask.sum(-1).tolist(),
     }
 
 
@@ -634,8 +649,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--json", required=True, help="where to write the results")
     parser.add_argument("--dump-dir", help="write verl rollout dumps (trainer.rollout_data_dir format) here")
+    parser.add_argument("--lr", type=float, default=1e-3, help="actor learning rate")
     args = parser.parse_args(argv)
-    results = run(args.workdir, args.steps, dump_dir=args.dump_dir)
+    results = run(args.workdir, args.steps, lr=args.lr, dump_dir=args.dump_dir)
     Path(args.json).write_text(json.dumps(results, indent=1))
     return 0
 

@@ -2,8 +2,10 @@
 
 Registered with ``PlatformRegistry`` (verl's platform plugin API) and selected by ``VERL_PLATFORM=cpu``.
 Also registers verl's own FSDP engines for device ``cpu`` with ``EngineRegistry.register`` (verl
-registers them for cuda and npu only), and offers ``init_process_group``, a Ray
-``worker_process_setup_hook`` for verl's training workers (see its docstring for why).
+registers them for cuda and npu only), builds the reference model's CPU offload without pinned host
+memory (``unpinned_offload_policy``: the one verl line this plug-in stands in for), and offers
+``init_process_group``, a Ray ``worker_process_setup_hook`` for verl's training workers (see its
+docstring for why).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import timedelta
 from types import ModuleType
 
 import torch
+from torch.distributed.fsdp import CPUOffloadPolicy
 from verl.plugin.platform import PlatformBase, PlatformRegistry, set_platform
 
 
@@ -176,6 +179,7 @@ def use_cpu_platform() -> PlatformCPU:
     """
     platform = PlatformCPU()
     set_platform(platform)
+    use_unpinned_offload()
     return platform
 
 
@@ -202,8 +206,36 @@ def init_process_group() -> None:
 
 
 # Imported after the platform is registered: verl's engine modules resolve the platform at import.
-from verl.workers.engine.base import EngineRegistry  # noqa: E402
-from verl.workers.engine.fsdp.transformer_impl import FSDPEngineWithLMHead, FSDPEngineWithValueHead  # noqa: E402
+from verl.workers.engine import base as _engine_base  # noqa: E402
+from verl.workers.engine.fsdp import transformer_impl as _transformer_impl  # noqa: E402
 
-EngineRegistry.register(model_type="language_model", backend=["fsdp", "fsdp2"], device="cpu")(FSDPEngineWithLMHead)
-EngineRegistry.register(model_type="value_model", backend=["fsdp", "fsdp2"], device="cpu")(FSDPEngineWithValueHead)
+_engine_base.EngineRegistry.register(model_type="language_model", backend=["fsdp", "fsdp2"], device="cpu")(
+    _transformer_impl.FSDPEngineWithLMHead
+)
+_engine_base.EngineRegistry.register(model_type="value_model", backend=["fsdp", "fsdp2"], device="cpu")(
+    _transformer_impl.FSDPEngineWithValueHead
+)
+
+
+def unpinned_offload_policy(pin_memory: bool = True) -> CPUOffloadPolicy:
+    """Stands in for ``CPUOffloadPolicy`` in verl's FSDP engine module: the same policy, host memory not pinned.
+
+    verl 0.9.1 builds ``CPUOffloadPolicy(pin_memory=True)`` for every forward-only FSDP2 engine (the
+    reference model) and for ``fsdp_config.offload_policy=true``
+    (``verl/workers/engine/fsdp/transformer_impl.py:462``, in ``FSDPEngine._build_fsdp_module``), and
+    ``fully_shard`` then pins host memory, which needs a CUDA driver. That line is the module's only
+    call of the name (the others are its import and a not-None assert; tests/cpu/test_cpu_plugin.py
+    reads verl's source), so rebinding the name there changes that one choice and nothing else. GPU
+    runs never import this module. The verl hook that would replace it: a key for the offload policy's
+    ``pin_memory``, or ``pin_memory=False`` when the platform has no accelerator.
+    """
+    return CPUOffloadPolicy(pin_memory=False)
+
+
+def use_unpinned_offload() -> None:
+    """Install :func:`unpinned_offload_policy` in verl's FSDP engine module (this process only).
+
+    Called by the plug-in only with ``VERL_PLATFORM=cpu`` and by :func:`use_cpu_platform`; importing
+    this module alone (pytest's doctest collection does) leaves verl as it is.
+    """
+    _transformer_impl.CPUOffloadPolicy = unpinned_offload_policy

@@ -3,11 +3,17 @@ and an HF rollout server that generates with images and takes the actor's weight
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import hashlib
+import io
 import json
 import os
 import subprocess
 import sys
+import tokenize
+from importlib.util import find_spec
+from pathlib import Path
 
 import pytest
 import torch
@@ -17,7 +23,11 @@ PROBE = """
 import json, sys
 import verl
 from verl.utils.device import get_device_name, get_nccl_backend
-report = {"cpu_modules": sorted(m for m in sys.modules if m.startswith("critic_r1_ext.cpu."))}
+from verl.workers.engine.fsdp import transformer_impl
+report = {
+    "cpu_modules": sorted(m for m in sys.modules if m.startswith("critic_r1_ext.cpu.")),
+    "reference_offload_pins_memory": transformer_impl.CPUOffloadPolicy(pin_memory=True).pin_memory,
+}
 if report["cpu_modules"]:
     from verl.workers.engine.base import EngineRegistry
     from verl.workers.rollout.base import get_rollout_class
@@ -41,7 +51,7 @@ def _probe(**env) -> dict:
 
 
 def test_gpu_runs_never_load_the_cpu_pieces():
-    assert _probe()["cpu_modules"] == []
+    assert _probe() == {"cpu_modules": [], "reference_offload_pins_memory": True}
 
 
 def test_verl_plugin_entry_point_registers_platform_engine_and_rollout():
@@ -49,12 +59,38 @@ def test_verl_plugin_entry_point_registers_platform_engine_and_rollout():
     report = _probe(VERL_PLATFORM="cpu")
     assert report == {
         "cpu_modules": ["critic_r1_ext.cpu.platform", "critic_r1_ext.cpu.rollout"],
+        "reference_offload_pins_memory": False,
         "device": "cpu",
         "backend": "gloo",
         "engine": "FSDPEngineWithLMHead",
         "rollout": "HFServerAdapter",
         "replica": "HFReplica",
     }
+
+
+# What critic_r1_ext.cpu.platform.unpinned_offload_policy was written for: verl 0.9.1's
+# FSDPEngine._build_fsdp_module, whose line 462 is the module's only call of CPUOffloadPolicy.
+BUILD_FSDP_MODULE_SHA256 = "6855699967a0ec5e9996f42f240405f7fa19ac04ee3d15b9af5367d21f0994f1"
+OFFLOAD_POLICY_USES = {
+    43: "CPUOffloadPolicy,",
+    454: 'assert CPUOffloadPolicy is not None, "PyTorch version >= 2.4 is required for using fully_shard API (FSDP2)"',
+    462: "offload_policy = CPUOffloadPolicy(pin_memory=True)",
+}
+
+
+def test_unpinned_offload_stand_in_matches_verls_line():
+    """Fails as soon as verl changes the function the stand-in replaces one choice of, or uses the name elsewhere."""
+    source = Path(find_spec("verl.workers.engine.fsdp.transformer_impl").origin).read_text()
+    lines = source.splitlines()
+    uses = {
+        token.start[0]: lines[token.start[0] - 1].strip()
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.NAME and token.string == "CPUOffloadPolicy"
+    }
+    assert uses == OFFLOAD_POLICY_USES
+    (engine,) = (n for n in ast.parse(source).body if isinstance(n, ast.ClassDef) and n.name == "FSDPEngine")
+    (build,) = (n for n in engine.body if isinstance(n, ast.FunctionDef) and n.name == "_build_fsdp_module")
+    assert hashlib.sha256(ast.get_source_segment(source, build).encode()).hexdigest() == BUILD_FSDP_MODULE_SHA256
 
 
 @pytest.fixture(scope="module")

@@ -71,6 +71,26 @@ def test_engine_log_probs_match_a_plain_hf_forward_with_images(loop_results):
     assert results["log_prob_mean_abs_diff"] < 0.05
 
 
+def test_one_grpo_update_favours_the_rollouts_with_positive_advantage(loop_results):
+    """Step 1's single optimizer update through verl's engine, compared on the batch it came from (seeded).
+
+    The first-order change of the PPO objective is ``sum_i A_i * (new_i - old_i)`` (log-probs summed
+    over each response; the ratio is 1, so nothing is clipped), and AdamW's first step makes it
+    positive; positive-advantage rollouts gain on negative ones on average. A flipped advantage sign
+    or a loss mask off the response tokens fails here. Not asserted per rollout: two groups can
+    share a response with opposite advantages (a verdict right for one prompt, wrong for the other),
+    and a prompt-blind model then moves both copies the same way.
+    """
+    effect = loop_results[0]["update_effect"]
+    rows = list(zip(effect["advantage"], effect["old_log_prob"], effect["new_log_prob"], strict=True))
+    assert sum(advantage * (new - old) for advantage, old, new in rows) > 0, rows
+    raised = [new - old for advantage, old, new in rows if advantage > 0]
+    lowered = [new - old for advantage, old, new in rows if advantage < 0]
+    assert raised and lowered, rows
+    assert sum(raised) / len(raised) > sum(lowered) / len(lowered), rows
+    assert sum(lowered) < 0, rows
+
+
 def test_actor_parameters_change(loop_results):
     results, _ = loop_results
     assert results["engine_strategy"] == "fsdp2" and results["ref_param_offload"]
