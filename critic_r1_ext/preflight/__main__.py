@@ -31,6 +31,7 @@ from critic_r1_ext.preflight.config import (
     check_verl_validation,
 )
 from critic_r1_ext.preflight.data import check_data
+from critic_r1_ext.preflight.genrm import check_genrm, is_genrm
 from critic_r1_ext.preflight.memory import check_memory
 from critic_r1_ext.preflight.node import check_node
 
@@ -59,7 +60,7 @@ def run_checks(
     checks += check_model_path(cfg)
     checks += check_verl_validation(cfg)
     checks += check_divisibility(cfg)
-    checks += check_reward(cfg)
+    checks += check_genrm(cfg) if is_genrm(cfg) else check_reward(cfg)
     checks += check_data(cfg, processor, sample)
     checks += check_memory(cfg, gpu_memory_gib)
     checks += check_node(cfg, on_node)

@@ -187,8 +187,8 @@ def test_mix_with_verls_rule_scorer(tiny_tokenizer):
 
 
 def test_bad_options_fail_at_start_with_the_key_named(tiny_tokenizer):
-    with pytest.raises(ValueError, match="unknown keys \\['mdoe'\\]"):
-        manager(genrm_config("http://x/v1", "+reward.custom_reward_function.reward_kwargs.mdoe=anchor"), tiny_tokenizer)
+    with pytest.raises(ValueError, match="mode='best'"):
+        manager(genrm_config("http://x/v1", "reward.custom_reward_function.reward_kwargs.mode=best"), tiny_tokenizer)
     with pytest.raises(ValueError, match="enable_resource_pool=true"):
         manager(
             genrm_config(

@@ -1,0 +1,76 @@
+"""verl's real ``main_ppo`` on a CPU: 2 GRPO steps of the tiny policy rewarded by the tiny critic behind the
+loopback server, through CriticGenRM on 2 reward workers, with the judge metrics in verl's step log.
+
+The same CPU plug-ins as the critic_r1 dry run (``critic_r1_ext.cpu``, docs/cpu_dry_run.md); the policy
+data is a verl RL parquet read by verl's own RLHFDataset. Kept short: 32-token answers, 2 steps, no
+validation, no checkpoint.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = [pytest.mark.ray]
+
+
+def _policy_parquet(path):
+    import pandas as pd
+    from PIL import Image
+
+    rows = []
+    for k, color in enumerate(["red", "green", "blue", "yellow"]):
+        buffer = io.BytesIO()
+        Image.new("RGB", (56, 56), color).save(buffer, format="PNG")
+        rows.append(
+            {
+                "data_source": "toy/colors",
+                "prompt": [{"role": "user", "content": "<image>What color is the square?"}],
+                "images": [{"bytes": buffer.getvalue()}],
+                "ability": "vision",
+                "reward_model": {"style": "model", "ground_truth": f"The square is {color}."},
+                "extra_info": {"index": k},
+            }
+        )
+    pd.DataFrame(rows).to_parquet(path)
+
+
+def test_two_grpo_steps_rewarded_by_the_tiny_critic(tmp_path):
+    from critic_r1_ext.genrm.loopback import hf_reply, serve
+    from critic_r1_ext.tiny_model import build_tiny_qwen2_5_vl
+
+    model = build_tiny_qwen2_5_vl(tmp_path / "tiny_qwen2_5_vl")
+    data = tmp_path / "policy.parquet"
+    _policy_parquet(data)
+    calls = []
+    reply = hf_reply(str(model), pixel_bounds={"min_pixels": 3136, "max_pixels": 50176})
+
+    def judge(payload):
+        calls.append(sum(p.get("type") == "image_url" for p in payload["messages"][-1]["content"]))
+        return reply(payload)
+
+    with serve(judge) as url:
+        cmd = [
+            sys.executable, "-m", "verl.trainer.main_ppo", "+recipe=critic_genrm_smoke",
+            f"actor_rollout_ref.model.path={model}", f"data.train_files={data}", f"data.val_files={data}",
+            f"+reward.custom_reward_function.reward_kwargs.base_url={url}",
+            f"trainer.default_local_dir={tmp_path / 'checkpoints'}",
+        ]  # fmt: skip
+        env = {**os.environ, "VERL_PLATFORM": "cpu", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+        out = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=1200)
+    log = out.stdout + out.stderr
+    assert out.returncode == 0, log[-6000:]
+    steps = [line for line in log.splitlines() if re.match(r"^step:\d+ - ", line)]
+    assert [int(re.match(r"^step:(\d+)", s).group(1)) for s in steps] == [1, 2]
+    for step in steps:
+        # 4 groups of 4 rollouts, round robin in both orders: 4 * 12 judge calls per step.
+        assert re.search(r"genrm/judge_calls:48\.0\b", step), step
+        for metric in ("genrm/parse_failures", "genrm/position1_rate", "genrm/swap_consistency", "genrm/fallback",
+                       "genrm/reward/round_robin", "critic/score/mean"):  # fmt: skip
+            assert f"{metric}:" in step, metric
+    assert len(calls) == 96 and set(calls) == {1}  # every judge call carried the row's image
