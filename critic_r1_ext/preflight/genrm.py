@@ -12,6 +12,9 @@ Each trap, as read in verl 0.9.1 (tests/preflight/test_genrm.py pins the evidenc
 * legacy top-level ``custom_reward_function`` / ``reward_model`` keys: ``main_ppo`` does not migrate
   them (``migrate_legacy_reward_impl`` is called by the fully-async entry only). Confirmed; the
   recipe check of ``preflight.config`` already reports them, so it is not repeated here.
+* found by running: ``enable_resource_pool=true`` reserves the judge's GPUs even with
+  ``reward_model.enable=false`` (``PPOTrainer`` resource pool spec), so an external-judge run asks for GPUs
+  it never uses (on the CPU dry run: "Total available GPUs 1.0 is less than total desired GPUs 9").
 * found while reading: with a reward model enabled and no ``reward.custom_reward_function.path``,
   ``RewardLoopWorker.compute_score`` posts to ``/classify`` (a discriminative RM) and never calls the
   reward manager.
@@ -68,6 +71,16 @@ def check_genrm(cfg) -> list[Check]:
                 "reward.custom_reward_function.path is null with a reward model: verl scores with /classify and "
                 "never calls the reward manager",
                 "set reward.custom_reward_function.path=pkg://critic_r1_ext.genrm.rule (as +recipe=critic_genrm).",
+            )
+        )
+    if not rm.enable and rm.enable_resource_pool:
+        checks.append(
+            Check(
+                "genrm idle judge pool",
+                FAIL,
+                "reward.reward_model.enable=false but enable_resource_pool=true: verl still reserves "
+                f"{rm.nnodes} x {rm.n_gpus_per_node} GPUs for a judge it never starts",
+                "set reward.reward_model.enable_resource_pool=false with an external judge.",
             )
         )
     if not rm.enable and not kwargs.get("base_url"):

@@ -6,9 +6,9 @@ import re
 import threading
 import time
 
-import numpy as np
 import pytest
-import torch
+
+from critic_r1_ext.genrm.samples import sample  # noqa: F401 (the tests import it from here)
 
 ANSWER = re.compile(r"\[Answer (\d)\]\n(.*?)\n\[End of Answer \1\]", re.S)
 
@@ -58,33 +58,6 @@ def tiny_tokenizer():
     from critic_r1_ext.tiny_model import build_tokenizer
 
     return build_tokenizer()
-
-
-def sample(tokenizer, uid: str, session: int, response: str, reference: str | None = "q=0.5", image=None):
-    """One rollout as verl's agent loop hands it to a reward worker (``_compute_score``)."""
-    from verl import DataProto
-
-    ids = tokenizer(response, add_special_tokens=False)["input_ids"] or [0]
-    responses = torch.tensor([ids + [0, 0]])
-    prompts = torch.tensor([[1, 2, 3]])
-    mask = torch.cat([torch.ones(1, 3), torch.tensor([[1] * len(ids) + [0, 0]])], dim=1).long()
-    content = [{"type": "image", "image": image}] if image is not None else []
-    content.append({"type": "text", "text": "<image>How many red circles are there?"})
-
-    def obj(value):
-        arr = np.empty(1, dtype=object)
-        arr[0] = value
-        return arr
-
-    non_tensors = {
-        "uid": obj(uid), "session_id": obj(session), "data_source": obj("toy"),
-        "raw_prompt": obj([{"role": "user", "content": content}]),
-        "reward_model": obj({"ground_truth": reference} if reference is not None else {}),
-        "extra_info": obj({}),
-    }  # fmt: skip
-    return DataProto.from_dict(
-        tensors={"prompts": prompts, "responses": responses, "attention_mask": mask}, non_tensors=non_tensors
-    )
 
 
 def genrm_config(base_url: str, *overrides: str):

@@ -33,6 +33,7 @@ def test_preflight_runs_the_genrm_checks_instead_of_the_critic_reward_check():
         ("reward.reward_model.rollout.free_cache_engine=true", "genrm judge asleep"),
         ("reward.custom_reward_function.path=null", "genrm /classify"),
         ("reward.reward_model.enable=false", "genrm judge"),
+        ("reward.reward_model.enable=false", "genrm idle judge pool"),
         ("data.max_response_length=4096", "genrm judge length"),
         ("reward.custom_reward_function.reward_kwargs.max_tokens=4096", "genrm judge budget"),
         ("reward.reward_model.rollout.max_model_len=8192", "genrm judge context"),
