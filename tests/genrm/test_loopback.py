@@ -49,11 +49,12 @@ def test_question_and_images_from_verls_raw_prompt():
 
 def test_the_tiny_critic_judges_through_the_server(tiny_critic, tiny_tokenizer):
     reply = hf_reply(str(tiny_critic), pixel_bounds={"min_pixels": 3136, "max_pixels": 50176})
-    seen = []
+    seen, budgets = [], []
 
     def judge(payload):
         images, _ = images_and_text(payload)
         seen.append([im.size for im in images])
+        budgets.append((payload["max_tokens"], payload["temperature"]))
         return reply(payload)
 
     with serve(judge) as url:
@@ -62,6 +63,7 @@ def test_the_tiny_critic_judges_through_the_server(tiny_critic, tiny_tokenizer):
     info = out["reward_extra_info"]
     assert seen == [[(64, 48)], [(64, 48)]]  # both orders, each with the row's image at its size
     assert info["genrm_judge_calls"] == 2 and info["genrm_judge_failures"] == 0
+    assert budgets == [(6, 0.0), (6, 0.0)]  # the judge's thinking budget and greedy decoding
     # An untrained critic writes no verdict: counted parse failures and a neutral reward, never a crash.
     assert info["genrm_parse_failures"] + info["genrm_decisive_votes"] == 2
     assert 0.0 <= out["reward_score"] <= 1.0

@@ -60,6 +60,7 @@ def test_two_grpo_steps_rewarded_by_the_tiny_critic(tmp_path):
             f"actor_rollout_ref.model.path={model}", f"data.train_files={data}", f"data.val_files={data}",
             f"+reward.custom_reward_function.reward_kwargs.base_url={url}",
             f"trainer.default_local_dir={tmp_path / 'checkpoints'}",
+            "+ray_kwargs.ray_init.address=local",  # a cluster of its own, even if another job runs one here
         ]  # fmt: skip
         env = {**os.environ, "VERL_PLATFORM": "cpu", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
         out = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=1200)
