@@ -133,6 +133,8 @@ def throughput(latency_ms: float, rollouts: int, concurrencies: list[int]) -> No
         for concurrency in concurrencies:
             config = compose([
                 "+recipe=critic_genrm", "reward.reward_model.enable=false",
+                "reward.reward_model.enable_resource_pool=false",
+                "reward.custom_reward_function.reward_kwargs.mode=reference",
                 f"+reward.custom_reward_function.reward_kwargs.base_url={url}",
                 f"+reward.custom_reward_function.reward_kwargs.max_concurrency={concurrency}",
             ])  # fmt: skip

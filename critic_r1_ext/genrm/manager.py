@@ -9,7 +9,8 @@ Select it with stock verl keys (``+recipe=critic_genrm`` sets them)::
     reward.custom_reward_function.reward_kwargs.mode=reference         # options: ``GenRMOptions``
 
 The options live in ``reward.custom_reward_function.reward_kwargs``, which verl also binds to the rule
-function (it ignores them). The custom function must be set whenever ``reward.reward_model.enable`` is:
+function; keys that are not ``GenRMOptions`` fields are the rule function's (the preflight lists them).
+The custom function must be set whenever ``reward.reward_model.enable`` is:
 without one, verl's ``RewardLoopWorker.compute_score`` treats the reward model as discriminative and
 posts to ``/classify``, bypassing any manager.
 
@@ -68,12 +69,7 @@ class GenRMOptions:
     def from_config(cls, config) -> GenRMOptions:
         kwargs = dict(config.reward.custom_reward_function.get("reward_kwargs") or {})
         known = {f.name for f in fields(cls)}
-        unknown = sorted(set(kwargs) - known)
-        if unknown:
-            raise ValueError(
-                f"reward.custom_reward_function.reward_kwargs: unknown keys {unknown}; known: {sorted(known)}"
-            )
-        opts = cls(**kwargs)
+        opts = cls(**{k: v for k, v in kwargs.items() if k in known})  # the others are the rule function's
         if opts.mode not in modes.MODES:
             raise ValueError(f"reward_kwargs.mode={opts.mode!r}: expected one of {modes.MODES}")
         if not 0.0 <= opts.alpha <= 1.0:

@@ -70,6 +70,11 @@ def genrm_config(base_url: str, *overrides: str):
             f"+reward.custom_reward_function.reward_kwargs.base_url={base_url}",
             "+reward.custom_reward_function.reward_kwargs.timeout_s=5",
             "+reward.custom_reward_function.reward_kwargs.backoff_s=0.01",
+            *(
+                []
+                if any(".mode=" in o for o in overrides)
+                else ["reward.custom_reward_function.reward_kwargs.mode=reference"]
+            ),
             *overrides,
         ]
     )

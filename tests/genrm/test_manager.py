@@ -186,6 +186,13 @@ def test_mix_with_verls_rule_scorer(tiny_tokenizer):
     assert info["genrm_rule_failures"] == 1 and out["reward_score"] == 0.5 * 0 + 0.5 * 1.0
 
 
+def test_keys_that_are_not_options_are_left_to_the_rule_function(tiny_tokenizer):
+    rm = manager(
+        genrm_config("http://x/v1", "+reward.custom_reward_function.reward_kwargs.format_weight=0.1"), tiny_tokenizer
+    )
+    assert rm.opts.mode == "reference"
+
+
 def test_bad_options_fail_at_start_with_the_key_named(tiny_tokenizer):
     with pytest.raises(ValueError, match="mode='best'"):
         manager(genrm_config("http://x/v1", "reward.custom_reward_function.reward_kwargs.mode=best"), tiny_tokenizer)
