@@ -37,6 +37,7 @@ from critic_r1_ext.preflight.config import (
     check_verl_validation,
 )
 from critic_r1_ext.preflight.data import check_data
+from critic_r1_ext.preflight.genrm import check_genrm, is_genrm
 from critic_r1_ext.preflight.memory import check_memory
 from critic_r1_ext.preflight.node import check_node
 from critic_r1_ext.preflight.on_cluster import check_running_cluster
@@ -79,7 +80,7 @@ def run_checks(
         ("model path", check_model_path, (cfg,)),
         ("verl validate_config", check_verl_validation, (cfg,)),
         ("divisibility", check_divisibility, (cfg,)),
-        ("reward", check_reward, (cfg,)),
+        ("reward", check_genrm if is_genrm(cfg) else check_reward, (cfg,)),
         ("data", check_data, (cfg, processor, sample)),
         ("GPU memory", check_memory, (cfg, gpu_memory_gib)),
         ("node", check_node, (cfg, on_node)),
