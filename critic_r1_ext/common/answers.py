@@ -4,12 +4,14 @@ Used to merge Best-of-N candidates before judging, for majority vote, and to gra
 reference answer (one normaliser for all three, so they agree). The final answer is the content
 of the last ``\\boxed{}`` after the thinking part. Normalisation, in order:
 
-* LaTeX noise goes: ``$``, ``\\left``/``\\right``, spacing commands, ``\\displaystyle``, degree and
-  percent signs; text wrappers (``\\text{..}``, ``\\mathrm{..}`` ...) keep only their content;
-  ``\\frac{a}{b}`` (``\\dfrac``, ``\\tfrac``) becomes ``a/b``;
+* LaTeX noise goes: ``$`` (and ``\\$``), currency signs, ``\\(``/``\\)``/``\\[``/``\\]``,
+  ``\\left``/``\\right``, spacing commands, ``\\displaystyle``, degree and percent signs; text
+  wrappers (``\\text{..}``, ``\\mathrm{..}`` ...) keep only their content; ``\\frac{a}{b}``
+  (``\\dfrac``, ``\\tfrac``) becomes ``a/b``;
 * multiple choice: "A", "(A)", "A.", "A) 12 cm", "Option A", "Answer: (a)" all become ``"a"``;
 * a leading variable assignment goes ("x = 5" -> "5");
-* numbers: thousands separators dropped, canonical value ("5.0", "5" -> "5"; "1/2", "0.5" -> "0.5");
+* numbers: thousands separators dropped (``1,000``, ``1{,}000``, ``1\\,000``, ``1 000``), the Unicode
+  minus read as ``-``, canonical value ("5.0", "5" -> "5"; "1/2", "0.5" -> "0.5");
 * lower case, all whitespace and a trailing period removed.
 
 An empty result is ``None`` (no answer).
@@ -21,12 +23,15 @@ import re
 
 from critic_r1_ext.verdict import answer_part, boxed_spans
 
-_NOISE = re.compile(r"\$|\\left\b|\\right\b|\\displaystyle\b|\\[,;:! ]|~|\^\s*\{?\\circ\}?|\\circ\b|°|\\%|%")
+_NOISE = re.compile(
+    r"\\?\$|[€£¥]|\\[()\[\]]|\\left\b|\\right\b|\\displaystyle\b|\\[,;:! ]|~|\^\s*\{?\\circ\}?|\\circ\b|°|\\%|%"
+)
 _WRAPPER = re.compile(r"\\(?:text|textbf|textit|texttt|textrm|mathrm|mathbf|mathit|operatorname|mbox|boxed)\s*\{")
 _FRAC = re.compile(r"\{([^{}]*)\}\{([^{}]*)\}")
 _CHOICE_PREFIX = re.compile(r"^(?:the\s+)?(?:correct\s+)?(?:answer|option|choice)\b\s*(?:is\b)?\s*:?\s*", re.IGNORECASE)
 _CHOICE = re.compile(r"^\(([A-Za-z])\)|^([A-Za-z])(?:[.:)]|$)")
 _ASSIGNMENT = re.compile(r"^[a-z]\s*=\s*(?=\S)")
+_LATEX_THOUSANDS = re.compile(r"(?<=\d)\{,\}(?=\d{3})")  # 1{,}000
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$")
 _FRACTION_NUMBER = re.compile(r"^([-+]?\d+(?:\.\d+)?)/([-+]?\d+(?:\.\d+)?)$")
@@ -42,7 +47,8 @@ def normalize_answer(raw: object) -> str | None:
     """Canonical form of one answer (see the module docstring); ``None`` when nothing is left."""
     if raw is None:
         return None
-    text = _unwrap(_NOISE.sub(" ", re.sub(r"\\[dt]frac", r"\\frac", str(raw))))
+    text = _LATEX_THOUSANDS.sub("", str(raw)).replace("\u2212", "-")
+    text = _unwrap(_NOISE.sub(" ", re.sub(r"\\[dt]frac", r"\\frac", text)))
     text = _CHOICE_PREFIX.sub("", text.strip())
     choice = _CHOICE.match(text)
     if choice:

@@ -81,8 +81,28 @@ def _choice_correct(reference: dict, raw: str) -> bool:
     return choice_letter(raw, reference["choices"]) in wanted
 
 
+_LETTER_AND_TEXT = re.compile(r"^\(?([A-Z])\)?[.:)]?\s+(\S.*)$", re.S)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().rstrip(".").lower()
+
+
 def choice_letter(raw: str, choices: list[str]) -> str | None:
-    """The option letter a box names, by letter or by option text; ``None`` when it names none or several."""
+    """The option letter a box names, by letter, by option text or by both; ``None`` when it names none or
+    several, or when its letter and text name different options.
+
+    An option's whole text wins over a leading letter, so options that themselves begin with a capital
+    letter and a dot ("A. Brown" as option C) are read as that option."""
+    plain = _plain(raw)
+    exact = [LETTERS[i] for i, choice in enumerate(choices) if _plain(choice) == plain]
+    if len(exact) == 1:
+        return exact[0]
+    both = _LETTER_AND_TEXT.match(raw.strip())
+    if both and LETTERS.index(both.group(1)) < len(choices):
+        named = [LETTERS[i] for i, choice in enumerate(choices) if _plain(choice) == _plain(both.group(2))]
+        if named:
+            return both.group(1) if named == [both.group(1)] else None
     value = normalize_answer(raw)
     if value is None:
         return None

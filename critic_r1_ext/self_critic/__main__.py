@@ -2,13 +2,16 @@
 
     python -m critic_r1_ext.self_critic --model PATH --data FILE --n 128 [--plot scaling.png]
 
-Answers are sampled with the policy prompt (question + the think/boxed instruction); the judge is
-the same model with the training critic prompt (``prompt.pairwise_prompt``), greedy, its verdict
-read by ``verdict.extract_verdict``. Selection rules (merging, both orders, looks) are in
-``critic_r1_ext.self_critic.selection``; ``--no-merge --no-both-orders`` is the paper's plain knockout.
-Questions are processed ``--questions-per-batch`` at a time so that one generate call serves a
-knockout step of all of them. Output: one JSONL line per question (flushed; ``--resume`` skips ids
-already there) and a summary JSON; see ``docs/self_critic.md``.
+Answers are sampled with the policy prompt (question + the think/boxed instruction), and one greedy
+answer per question is the single-answer baseline the paper compares Best-of-N with. The judge is
+the same model, greedy, with ``--judge-prompt``: ``authors`` (default; the authors' evaluation
+critic prompt, ``evaluate.judge_prompts``) or ``project`` (the training prompt,
+``prompt.pairwise_prompt``); its verdict is read by ``verdict.extract_verdict``. Selection rules
+(merging, both orders, looks) are in ``critic_r1_ext.self_critic.selection``; ``--no-merge
+--no-both-orders`` is the paper's plain knockout. Questions are processed ``--questions-per-batch``
+at a time so that one generate call serves a knockout step of all of them. Output: one JSONL line
+per question (flushed; ``--resume`` skips ids already there) and a summary JSON; see
+``docs/self_critic.md``.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from tqdm import tqdm
 from critic_r1_ext.common.answers import final_answer, normalize_answer
 from critic_r1_ext.common.backends import Request, add_backend_arguments, backend_from_args
 from critic_r1_ext.common.records import append_record, image_items, load_images, load_output, read_rows, row_id
-from critic_r1_ext.prompt import pairwise_prompt, with_suffix
+from critic_r1_ext.evaluate.judge_prompts import JUDGE_PROMPTS
+from critic_r1_ext.prompt import with_suffix
 from critic_r1_ext.self_critic.scaling_plot import plot_scaling
 from critic_r1_ext.self_critic.selection import entrants, knockout, majority_vote, run_batched
 from critic_r1_ext.verdict import extract_verdict
@@ -45,6 +49,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--top-p", type=float, default=1.0)
     parser.add_argument("--max-new-tokens", type=int, default=2048, help="per candidate")
     parser.add_argument("--judge-max-new-tokens", type=int, default=2048, help="per judgment (greedy)")
+    parser.add_argument(
+        "--judge-prompt",
+        choices=sorted(JUDGE_PROMPTS),
+        default="authors",
+        help="authors: the authors' evaluation critic prompt; project: the training critic prompt",
+    )
     parser.add_argument(
         "--merge",
         action=argparse.BooleanOptionalAction,
@@ -135,7 +145,7 @@ class Judge:
         misses = list(dict.fromkeys(key for key in keys if key not in self.cache))
         prompts = [
             Request(
-                pairwise_prompt(
+                JUDGE_PROMPTS[self.args.judge_prompt](
                     self.questions[q]["question"],
                     self.candidates[q][first],
                     self.candidates[q][second],
@@ -161,6 +171,7 @@ class Judge:
 def solve(backend, questions: list[dict], images: list, args) -> list[dict]:
     """Sample, judge and select for a batch of questions; one output record per question."""
     requests = [Request(with_suffix(q["question"]), imgs) for q, imgs in zip(questions, images)]
+    greedy = backend.generate(requests, n=1, temperature=0.0, top_p=1.0, max_new_tokens=args.max_new_tokens)
     candidates = backend.generate(
         requests, n=args.n, temperature=args.temperature, top_p=args.top_p, max_new_tokens=args.max_new_tokens
     )
@@ -176,7 +187,8 @@ def solve(backend, questions: list[dict], images: list, args) -> list[dict]:
     records = []
     for q, question in enumerate(questions):
         mine = selections[q * len(sizes) : (q + 1) * len(sizes)]
-        records.append(_record(question, candidates[q], answers[q], sizes, mine, judge.calls[q], settings_of(args)))
+        record = _record(question, candidates[q], answers[q], sizes, mine, judge.calls[q], settings_of(args))
+        records.append(_with_greedy(record, greedy[q][0], question["answer"]))
     return records
 
 
@@ -191,6 +203,7 @@ def settings_of(args) -> dict:
             "top_p",
             "max_new_tokens",
             "judge_max_new_tokens",
+            "judge_prompt",
             "merge",
             "both_orders",
             "max_looks",
@@ -243,6 +256,13 @@ def _record(
     }
 
 
+def _with_greedy(record: dict, text: str, answer) -> dict:
+    """``record`` with the greedy single answer (the paper's baseline for Best-of-N) and its grade."""
+    reference, got = normalize_answer(answer), final_answer(text)
+    correct = record["correct"] if record["correct"] is None else {**record["correct"], "greedy": got == reference}
+    return {**record, "greedy": {"text": text, "answer": got}, "correct": correct}
+
+
 def summarize(records: list[dict], args) -> dict:
     """Accuracies over the graded questions and judge-call counts over all of them."""
     graded = [r for r in records if r["correct"] is not None]
@@ -256,7 +276,7 @@ def summarize(records: list[dict], args) -> dict:
         "graded": len(graded),
         "n": args.n,
         "settings": settings_of(args),
-        "accuracy": {key: accuracy(key) for key in ("first", "majority", "self_critic")},
+        "accuracy": {key: accuracy(key) for key in ("greedy", "first", "majority", "self_critic")},
         "judge_calls_per_question": sum(r["judge_calls"] for r in records) / count,
         "plain_knockout_calls_per_question": args.n - 1,
         "model_judge_calls_per_question": sum(r["model_judge_calls"] for r in records) / count,
@@ -268,7 +288,8 @@ def summarize(records: list[dict], args) -> dict:
 
 def print_summary(summary: dict) -> None:
     print(f"\nself-critic Best-of-{summary['n']}: {summary['questions']} questions, {summary['graded']} graded")
-    for key, label in (("first", "first sample"), ("majority", "majority vote"), ("self_critic", "self-critic")):
+    labels = (("greedy", "greedy answer"), ("first", "first sample"), ("majority", "majority vote"))
+    for key, label in (*labels, ("self_critic", "self-critic")):
         value = summary["accuracy"][key]
         print(f"  {label:<14} {'n/a' if value is None else f'{100 * value:.1f}%'}")
     print(

@@ -112,3 +112,61 @@ def test_choice_letter_rejects_ambiguous_option_texts():
 )
 def test_fast_normalisation_agrees_with_the_shared_one(raw):
     assert scoring.normalize_answer(raw) == normalize_answer(raw)
+
+
+def number(answer, precision=None, unit=None, alternatives=()):
+    return {"kind": "number", "answer": answer, "choices": [], "precision": precision, "unit": unit} | {
+        "alternatives": list(alternatives)
+    }
+
+
+@pytest.mark.parametrize(
+    ("reference", "box", "correct"),
+    [
+        (number("1000"), "1{,}000", True),  # LaTeX thousands separator
+        (number("1000"), "1\\,000", True),
+        (number("1000"), "1 000", True),
+        (number("1000"), "1,000", True),
+        (number("1000"), "1,000.00", True),
+        (number("1000"), "1,0000", False),
+        (number("-5"), "−5", True),  # Unicode minus
+        (number("-5"), "\\(-5\\)", True),
+        (number("5"), "−5", False),
+        (number("12.5", unit="dollars"), "\\$12.50", True),  # money
+        (number("12.5"), "12.50 dollars", True),
+        (number("12.5"), "€12.5", True),
+        (number("3.2", precision=1, unit="km"), "3.2 km", True),  # units
+        (number("40", unit="%"), "40\\%", True),
+        (number("0.4"), "40\\%", False),
+        # MMMU eval_open: the reference is a list mixing numbers and text; any of them matches.
+        (number("12.5", 2, alternatives=["twelve and a half"]), "Twelve and a half", True),
+        (number("12.5", 2, alternatives=["twelve and a half"]), "12.504", True),
+        (number("12.5", 2, alternatives=["twelve and a half"]), "twelve", False),
+        ({**number("seven"), "kind": "text", "alternatives": ["7"]}, "7.0", True),
+    ],
+)
+def test_numbers_as_people_and_latex_write_them(reference, box, correct):
+    assert score(reference, boxed(box))["correct"] is correct
+
+
+def choice(answer, choices):
+    return {"kind": "choice", "answer": answer, "choices": choices, "alternatives": []}
+
+
+@pytest.mark.parametrize(
+    ("reference", "box", "correct"),
+    [
+        (choice("B", ["3 cm", "12 cm", "20 cm"]), "B 12 cm", True),  # letter plus text, no punctuation
+        (choice("B", ["3 cm", "12 cm", "20 cm"]), "B. 12 cm", True),
+        (choice("B", ["3 cm", "12 cm", "20 cm"]), "(B) 12 cm", True),
+        (choice("B", ["3 cm", "12 cm", "20 cm"]), "C 12 cm", False),  # letter and text disagree: C's text is 20 cm
+        # Option texts that themselves begin with a capital letter and a dot.
+        (choice("C", ["B. Smith", "C. Jones", "A. Brown"]), "A. Brown", True),  # option C's whole text
+        (choice("C", ["B. Smith", "C. Jones", "A. Brown"]), "B. Smith", False),
+        (choice("C", ["B. Smith", "C. Jones", "A. Brown"]), "C", True),
+        (choice("A", ["B. Smith", "C. Jones", "D. Brown"]), "B. Smith", True),  # the text of option A
+        (choice("A", ["B. Smith", "C. Jones", "D. Brown"]), "A", True),
+    ],
+)
+def test_options_named_by_letter_text_or_both(reference, box, correct):
+    assert score(reference, boxed(box))["correct"] is correct

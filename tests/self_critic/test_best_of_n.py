@@ -54,7 +54,9 @@ def test_tiny_model_end_to_end_then_resume(tiny_qwen_dir, question_file, tmp_pat
         assert record["winner"] in range(4)
         assert [p["n"] for p in record["scaling"]] == [1, 2, 4]
         assert record["scaling"][-1]["self_critic"] == record["winner"]
-    assert set(records[0]["correct"]) == {"first", "majority", "self_critic"}
+    assert set(records[0]["correct"]) == {"greedy", "first", "majority", "self_critic"}
+    assert all(isinstance(r["greedy"]["text"], str) for r in records)
+    assert set(summary["accuracy"]) == {"greedy", "first", "majority", "self_critic"}
     assert records[1]["correct"] is None  # no reference answer
     assert summary["questions"] == 2 and summary["graded"] == 1
     assert json.loads(out.with_suffix(".summary.json").read_text()) == summary
@@ -93,8 +95,12 @@ class ScriptedModel:
             return [
                 [f"<think>try {k}</think> \\boxed{{{a}}}" for k, a in enumerate(self.answers[:n])] for _ in requests
             ]
+        if all("Answer 1" not in r.text for r in requests):  # the greedy single answer
+            return [["<think>greedy</think> \\boxed{9}"] for _ in requests]
         self.judge_prompts += [r.text for r in requests]
-        first = [re.search(r"\[Answer 1\]\n(.*?)\n\[End of Answer 1\]", r.text, re.S).group(1) for r in requests]
+        first = [
+            re.search(r"Answer 1(?:\]\n|: )(.*?)\n(?:\[End of|\nAnswer 2)", r.text, re.S).group(1) for r in requests
+        ]
         return [[f"<think>ok</think> \\boxed{{{1 if '{' + self.favourite + '}' in f else 2}}}"] for f in first]
 
 
@@ -107,6 +113,7 @@ def test_merged_both_orders_selection_with_a_scripted_model():
 
     assert record["distinct_answers"] == 3
     assert record["winner_answer"] == "42" and record["correct"] == {
+        "greedy": False,
         "first": False,
         "majority": False,
         "self_critic": True,
@@ -116,7 +123,13 @@ def test_merged_both_orders_selection_with_a_scripted_model():
     assert record["judge_calls"] == 6
     assert all(c["votes"][0] != c["votes"][1] for c in record["comparisons"])
     assert len(model.judge_prompts) == record["model_judge_calls"] == len(set(model.judge_prompts))
-    assert all("Which answer is better?" in p for p in model.judge_prompts)
+    assert all(p.startswith(" You are a highly capable multimodal AI assistant") for p in model.judge_prompts)
+    assert record["greedy"] == {"text": "<think>greedy</think> \\boxed{9}", "answer": "9"}
+
+    project = self_critic.parse_args(["--model", "m", "--data", "d", "--n", "8", "--judge-prompt", "project"])
+    scripted = ScriptedModel(answers, favourite="42")
+    assert self_critic.solve(scripted, [question], [[]], project)[0]["winner_answer"] == "42"
+    assert all("Which answer is better?" in p for p in scripted.judge_prompts)
 
     plain = self_critic.parse_args(["--model", "m", "--data", "d", "--n", "8", "--no-merge", "--no-both-orders"])
     assert self_critic.solve(ScriptedModel(answers, "42"), [question], [[]], plain)[0]["judge_calls"] == 7
