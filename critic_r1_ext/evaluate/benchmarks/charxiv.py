@@ -28,7 +28,10 @@ _JSON_OBJECT = re.compile(r"\{.*\}", re.S)
 
 def charxiv_item(row: dict, where: str) -> Item:
     need(row, where, "figure_path", "image", "reasoning_q", "reasoning_a", "reasoning_a_type", "reasoning_q_source")
-    answer_type, source = int(row["reasoning_a_type"]), int(row["reasoning_q_source"])
+    try:
+        answer_type, source = int(row["reasoning_a_type"]), int(row["reasoning_q_source"])
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: reasoning_a_type and reasoning_q_source must be integers") from None
     if answer_type not in ANSWER_TYPES:
         raise ValueError(f"{where}: reasoning_a_type {answer_type} is not one of {sorted(ANSWER_TYPES)}")
     extra = {"question": str(row["reasoning_q"]), "answer_type": answer_type, "source": source}
@@ -56,7 +59,7 @@ def judge_score(reply: str) -> int | None:
     match = _JSON_OBJECT.search(reply)
     try:
         score = json.loads(match.group(0)).get("score") if match else None
-    except (json.JSONDecodeError, AttributeError):
+    except (json.JSONDecodeError, AttributeError, RecursionError):
         return None
     return score if score in (0, 1) and not isinstance(score, bool) else None
 

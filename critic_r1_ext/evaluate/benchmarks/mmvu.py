@@ -131,7 +131,7 @@ def judge_correct(reply: str) -> bool:
     match = _JSON_OBJECT.search(reply)
     try:
         value = json.loads(match.group(0)).get("correct") if match else None
-    except (json.JSONDecodeError, AttributeError):
+    except (json.JSONDecodeError, AttributeError, RecursionError):
         return False
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 

@@ -6,6 +6,8 @@ import json
 
 import pytest
 from benchmark_rows import hub_folder, image
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from judge_fixtures import ScriptedJudge, scored_records
 
 from critic_r1_ext.evaluate.benchmarks import NEEDS_JUDGE, REGISTRY, items
@@ -100,3 +102,21 @@ def test_unreadable_judge_scores_count_zero_and_are_reported(tmp_path):
         scored_records("charxiv", write_charxiv(tmp_path), outputs), ScriptedJudge(lambda prompt, system: "I think 1")
     )
     assert result["reasoning_accuracy"] == 0.0 and result["judge_invalid"] == 2
+
+
+@pytest.fixture(scope="module")
+def judged_records(tmp_path_factory):
+    return scored_records(
+        "charxiv",
+        write_charxiv(tmp_path_factory.mktemp("charxiv")),
+        {"images/0.jpg": r"\boxed{b}", "images/1.jpg": "no idea"},
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    reply=st.one_of(st.none(), st.text(max_size=80), st.sampled_from(["{", "}", '"score": 1', "Rating: 4", "correct"]))
+)
+def test_metrics_never_raise_on_any_judge_reply(judged_records, reply):
+    result = metrics(judged_records, ScriptedJudge(lambda prompt, system: reply))
+    assert result["reasoning_accuracy"] == NEEDS_JUDGE or 0.0 <= result["reasoning_accuracy"] <= 1.0

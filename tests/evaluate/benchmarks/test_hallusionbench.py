@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from benchmark_rows import hub_folder, image
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from judge_fixtures import ScriptedJudge, scored_records
 
 from critic_r1_ext.evaluate.benchmarks import NEEDS_JUDGE, REGISTRY, items
@@ -104,3 +106,21 @@ def test_judge_path_sends_the_official_prompt_and_scores_its_replies(tmp_path, l
     scripted = ScriptedJudge(lambda prompt, system: "unclear")
     unclear = metrics(scored_records("hallusionbench", source, outputs), scripted)
     assert unclear["aAcc"] == 0 and len(scripted.requests) == 4
+
+
+@pytest.fixture(scope="module")
+def judged_records(tmp_path_factory):
+    return scored_records(
+        "hallusionbench",
+        write_hallusionbench(tmp_path_factory.mktemp("hallusionbench")),
+        {"VD_illusion_0_0_0": "No", "VD_illusion_0_1_0": "Yes"},
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    reply=st.one_of(st.none(), st.text(max_size=80), st.sampled_from(["{", "}", '"score": 1', "Rating: 4", "correct"]))
+)
+def test_metrics_never_raise_on_any_judge_reply(judged_records, reply):
+    result = metrics(judged_records, ScriptedJudge(lambda prompt, system: reply))
+    assert result["aAcc"] == NEEDS_JUDGE or 0.0 <= result["aAcc"] <= 1.0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from benchmark_rows import hub_folder, image
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from judge_fixtures import ScriptedJudge, scored_records
 
 from critic_r1_ext.evaluate.benchmarks import NEEDS_JUDGE, REGISTRY, items
@@ -106,3 +108,19 @@ def test_circular_accuracy_asks_the_judge_only_for_unread_copies(tmp_path, loopb
     assert "Question: Where is the cat??\nOptions: There are several options: \nA. top\nB. left\nC. right\n" in sent
     wrong = metrics(scored_records("mmbench", source, outputs), ScriptedJudge(lambda prompt, system: "A"))
     assert wrong["circular_accuracy"] == 0.0
+
+
+@pytest.fixture(scope="module")
+def judged_records(tmp_path_factory):
+    return scored_records(
+        "mmbench", write_mmbench(tmp_path_factory.mktemp("mmbench")), {"7": "far", "1000007": "?", "9": "A"}
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    reply=st.one_of(st.none(), st.text(max_size=80), st.sampled_from(["{", "}", '"score": 1', "Rating: 4", "correct"]))
+)
+def test_metrics_never_raise_on_any_judge_reply(judged_records, reply):
+    result = metrics(judged_records, ScriptedJudge(lambda prompt, system: reply))
+    assert result["circular_accuracy"] == NEEDS_JUDGE or 0.0 <= result["circular_accuracy"] <= 1.0

@@ -6,6 +6,8 @@ import json
 
 import pytest
 from benchmark_rows import image
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from judge_fixtures import ScriptedJudge, scored_records
 
 from critic_r1_ext.evaluate.benchmarks import NEEDS_JUDGE, REGISTRY, items
@@ -94,3 +96,17 @@ def test_judge_gets_mmhal_template_and_ratings_are_averaged(tmp_path, loopback_j
     assert unreadable["score"] == 0 and unreadable["unreadable_ratings"] == 2
     failed = metrics(scored_records("mmhal", source, outputs), ScriptedJudge(lambda prompt, system: None))
     assert failed["score"] == NEEDS_JUDGE and failed["judge_failures"] == 2
+
+
+@pytest.fixture(scope="module")
+def judged_records(tmp_path_factory):
+    return scored_records("mmhal", write_mmhal(tmp_path_factory.mktemp("mmhal")), {"0": "Red.", "1": "Two."})
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    reply=st.one_of(st.none(), st.text(max_size=80), st.sampled_from(["{", "}", '"score": 1', "Rating: 4", "correct"]))
+)
+def test_metrics_never_raise_on_any_judge_reply(judged_records, reply):
+    result = metrics(judged_records, ScriptedJudge(lambda prompt, system: reply))
+    assert result["score_over_6"] == NEEDS_JUDGE or 0.0 <= result["score_over_6"] <= 1.0

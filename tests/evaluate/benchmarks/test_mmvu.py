@@ -6,6 +6,8 @@ import json
 
 import pytest
 from benchmark_rows import video_bytes
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from judge_fixtures import ScriptedJudge, scored_records
 
 from critic_r1_ext.common.video import load_video
@@ -120,3 +122,21 @@ def test_judge_gets_the_official_messages_per_question_type(tmp_path, loopback_j
     assert "Ground Truth Answer: B\n" in choice_request[1]["content"]
     silent = metrics(scored_records("mmvu", source, outputs), ScriptedJudge(lambda prompt, system: None))
     assert silent == {"accuracy": NEEDS_JUDGE, "judge_failures": 2}
+
+
+@pytest.fixture(scope="module")
+def judged_records(tmp_path_factory):
+    return scored_records(
+        "mmvu",
+        write_mmvu(tmp_path_factory.mktemp("mmvu")),
+        {"validation_0": "It is a pan.", "validation_1": r"\boxed{B}"},
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    reply=st.one_of(st.none(), st.text(max_size=80), st.sampled_from(["{", "}", '"score": 1', "Rating: 4", "correct"]))
+)
+def test_metrics_never_raise_on_any_judge_reply(judged_records, reply):
+    result = metrics(judged_records, ScriptedJudge(lambda prompt, system: reply))
+    assert result["accuracy"] == NEEDS_JUDGE or 0.0 <= result["accuracy"] <= 1.0
