@@ -149,6 +149,7 @@ def benchmark_entry(out: Path, name: str, best_of: int | None, judge=None, unpar
         records = stages.read(paths["critic"])
         if unparsed == "random":
             records = fill_unparsed(records, seed)
+            entry["random_filled"] = sum(r.get("random_filled", 0) for r in records)
         entry["strict"] = critic_summary(records)
         done = [r for r in records if "skipped" not in r]
     entry["official"] = _official(name, done, judge) if done else {}

@@ -153,3 +153,79 @@ def test_tiny_model_runs_every_registered_benchmark_including_video(tiny_qwen_di
         assert entry["main_metric"] in entry["official"], name
     video = [json.loads(line) for line in (out / "mm_rlhf_rewardbench.critic.jsonl").read_text().splitlines()]
     assert [r["subset"] for r in video] == ["image", "video"] and all(len(r["outputs"]) == 1 for r in video)
+
+
+@pytest.fixture
+def scripted_main(monkeypatch, scripted_backend, benchmark_dirs, tmp_path):
+    """``main`` with an instant scripted model (every answer \\boxed{B}, every verdict \\boxed{1})."""
+    from critic_r1_ext.evaluate import __main__ as entry
+
+    def script(text, n, temperature):
+        return [run.verdict if "Answer 1" in text else "<think>x</think> \\boxed{B}"] * n
+
+    monkeypatch.setattr(entry, "backend_from_args", lambda args, max_images, **options: scripted_backend(script))
+
+    def run(*extra, names=("mmstar", "vl_rewardbench"), out="run"):
+        argv = ["--model", "m", "--backend", "hf", "--output", str(tmp_path / out), "--benchmarks", ",".join(names)]
+        argv += [arg for name in names for arg in ("--data", f"{name}={benchmark_dirs[name]}")]
+        return main([*argv, *extra])
+
+    run.verdict = "<think>x</think> \\boxed{1}"
+    return run
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        ["--system-prompt", ""],
+        ["--is-mimo-thinking"],
+        ["--min-image-side", "60"],
+        ["--min-pixels", "3136"],
+        ["--max-model-len", "4096"],
+        ["--max-new-tokens", "7"],
+    ],
+)
+def test_every_setting_that_changes_what_runs_or_what_the_model_sees_keys_resuming(scripted_main, changed):
+    scripted_main(names=("mmstar",))
+    with pytest.raises(SystemExit, match="other settings"):
+        scripted_main(*changed, names=("mmstar",))
+
+
+def test_the_mmmu_variant_keys_resuming(scripted_main):
+    scripted_main(names=("mmmu",))
+    with pytest.raises(SystemExit, match="other settings"):
+        scripted_main("--variant", "mmmu=inline_images", names=("mmmu",))
+
+
+def test_rescore_refuses_a_folder_without_results_in_one_line(scripted_main, tmp_path):
+    scripted_main(names=("mmstar",))
+    with pytest.raises(SystemExit) as refused:
+        main(["--rescore", "--output", str(tmp_path / "run"), "--benchmarks", "mmstar,mathvista"])
+    message = str(refused.value)
+    assert "\n" not in message and "no results for mathvista" in message
+
+
+def test_rescore_keeps_records_it_cannot_recompute(scripted_main, tmp_path, capsys):
+    scripted_main(names=("mmstar",))
+    path = tmp_path / "run" / "mmstar.greedy.jsonl"
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    broken = {k: v for k, v in records[0].items() if k != "reference"}
+    path.write_text("".join(json.dumps(r) + "\n" for r in [broken, *records[1:]]))
+    main(["--rescore", "--output", str(tmp_path / "run"), "--benchmarks", "mmstar"])
+    after = [json.loads(line) for line in path.read_text().splitlines()]
+    assert after[0] == broken and len(after) == len(records)
+    assert "1 record(s) lack what rescoring needs; kept as they were" in capsys.readouterr().out
+
+
+def test_critic_summary_macro_average_unparsed_counted_and_random_option(scripted_main, tmp_path):
+    summary = scripted_main(names=("vl_rewardbench",))
+    entry = summary["benchmarks"]["vl_rewardbench"]
+    assert entry["main_metric"] == "macro_accuracy" and "accuracy" in entry["official"]
+    assert entry["skipped_rows"] == {"no strict preference between two responses": 1}
+    assert entry["official"]["unparsed_verdicts"] == 0
+    scripted_main.verdict = "I cannot decide."
+    unread = scripted_main(names=("vl_rewardbench",), out="unread")["benchmarks"]["vl_rewardbench"]
+    assert unread["official"]["unparsed_verdicts"] == 4 and unread["official"]["accuracy"] == 0.0
+    coin = scripted_main("--unparsed", "random", names=("vl_rewardbench",), out="unread")["benchmarks"]
+    assert coin["vl_rewardbench"]["random_filled"] == 4 and coin["vl_rewardbench"]["official"]["unparsed_verdicts"] == 0
+    assert "a seeded coin flip" in (tmp_path / "unread" / "summary.md").read_text()

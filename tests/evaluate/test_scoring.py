@@ -170,3 +170,14 @@ def choice(answer, choices):
 )
 def test_options_named_by_letter_text_or_both(reference, box, correct):
     assert score(reference, boxed(box))["correct"] is correct
+
+
+def test_an_open_answer_list_with_a_number_anywhere_is_compared_as_a_number():
+    from critic_r1_ext.evaluate.benchmarks.base import free_form
+
+    item = free_form("1", "q", [], "twelve and a half", 2, None, ["12.5"])
+    assert (item.kind, item.answer, item.alternatives, item.precision) == ("number", "12.5", ["twelve and a half"], 2)
+    assert (
+        score(item.reference(), boxed("12.504"))["correct"]
+        and score(item.reference(), boxed("Twelve and a half"))["correct"]
+    )

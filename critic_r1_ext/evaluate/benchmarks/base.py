@@ -139,17 +139,24 @@ def numeric(text: str) -> bool:
 
 
 def free_form(item_id, question, images, answer, precision, category, alternatives=(), **fields) -> Item:
-    """An open-answer item: "number" when the answer parses as one (rounded to ``precision``), else "text"."""
-    answer = str(answer).strip()
-    kind = "number" if numeric(answer) else "text"
+    """An open-answer item: "number" when any accepted answer parses as one (compared at ``precision``
+    decimals, the other answers still accepted as text, as MMMU's ``eval_open`` mixes them), else "text"."""
+    answers = [str(a).strip() for a in (answer, *alternatives)]
+    numbers = [a for a in answers if numeric(a)]
+    if not numbers:
+        return Item(
+            item_id, question, images, "text", answers[0], alternatives=answers[1:], category=category, **fields
+        )
+    first = answers.index(numbers[0])
+    rest = answers[:first] + answers[first + 1 :]
     return Item(
         item_id,
         question,
         images,
-        kind,
-        answer,
-        precision=precision if kind == "number" else None,
-        alternatives=list(alternatives),
+        "number",
+        numbers[0],
+        precision=precision,
+        alternatives=rest,
         category=category,
         **fields,
     )
