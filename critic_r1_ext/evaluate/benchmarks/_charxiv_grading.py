@@ -140,40 +140,6 @@ INSTRUCTIONS = {
         "\n"
         "    "
     ),
-    4: (
-        "\n"
-        "    ### Rules ###\n"
-        "    * Give a score of 1 if and only if the two numbers are exactly equal in values. It's "
-        "acceptable to have different notations (e.g., 0.01 and 10^-2; 1500 and 1.5e3).\n"
-        "    * Give a score of 0 if the two numbers are different in values.\n"
-        "\n"
-        "    ### Example 1 Starts ###\n"
-        "    * Question: What is the value of the red curve at t=10?\n"
-        "    * Ground Truth: 0.01\n"
-        "    * Response: The value of the red curve at t=10 is 0.012.\n"
-        "\n"
-        "    {\n"
-        '        "extracted_answer": "0.012",\n'
-        '        "score": 0\n'
-        "    }\n"
-        "    ### Example 1 Ends ###\n"
-        "\n"
-        "    ### Example 2 Starts ###\n"
-        "    * Question: What is the value of the blue curve at t=50?\n"
-        "    * Ground Truth: 1500\n"
-        "    * Response: The value of the blue curve at t=50 is 1.5e3.\n"
-        "\n"
-        "    {\n"
-        '        "extracted_answer": "1.5e3",\n'
-        '        "score": 1\n'
-        "    }\n"
-        "    ### Example 2 Ends ###\n"
-        "\n"
-        "    ### Your Turn ###\n"
-        "    * Question: <|question|>\n"
-        "    * Ground Truth: <|ground_truth|>\n"
-        "    * Response: <|response|>\n"
-        "\n"
-        "    "
-    ),
 }
+# The source gives number-in-general the same rules as number-in-chart.
+INSTRUCTIONS[4] = INSTRUCTIONS[3]

@@ -23,23 +23,15 @@ from pathlib import Path
 
 from critic_r1_ext.evaluate.benchmarks._mmhal_judge import TEMPLATE
 from critic_r1_ext.evaluate.benchmarks._prediction import ask_all, response, row_position
+from critic_r1_ext.evaluate.benchmarks._release import release_rows
 from critic_r1_ext.evaluate.benchmarks.base import NEEDS_JUDGE, Benchmark, Item, need
-from critic_r1_ext.evaluate.benchmarks.loading import load_rows
 
 TABLE = "response_template.json"
 
 
 def mmhal_rows(benchmark, source: str | None, limit: int | None):
-    """Rows of ``response_template.json`` in the snapshot (or local folder) at ``source``, with ``_root``."""
-    if source is None:
-        from huggingface_hub import snapshot_download
-
-        source = snapshot_download(benchmark.hub_id, repo_type="dataset", allow_patterns=[TABLE, "images/*"])
-    table = Path(source) / TABLE
-    if not table.is_file():
-        raise FileNotFoundError(f"{benchmark.name}: {table} not found (expected the hub repository's layout)")
-    for row in load_rows(benchmark, str(table), limit):
-        yield {**row, "_root": str(source)}
+    """Rows of ``response_template.json`` in the repository snapshot (or local folder), with ``_root``."""
+    return release_rows(benchmark, source, limit, TABLE, [TABLE, "images/*"])
 
 
 def mmhal_item(row: dict, where: str) -> Item:

@@ -24,8 +24,8 @@ import re
 from pathlib import Path
 
 from critic_r1_ext.evaluate.benchmarks._prediction import ask_all, response
+from critic_r1_ext.evaluate.benchmarks._release import release_rows
 from critic_r1_ext.evaluate.benchmarks.base import LETTERS, NEEDS_JUDGE, Benchmark, Item, free_form, need
-from critic_r1_ext.evaluate.benchmarks.loading import load_rows
 
 TABLE = "validation.json"
 # yale-nlp/MMVU utils/eval_utils.py, INSTRUCTION and its two variants (protocol constants, as published).
@@ -66,16 +66,8 @@ _JSON_OBJECT = re.compile(r"\{.*\}", re.S)
 
 
 def mmvu_rows(benchmark, source: str | None, limit: int | None):
-    """Rows of ``validation.json`` in the snapshot (or local folder) at ``source``, with ``_root``."""
-    if source is None:
-        from huggingface_hub import snapshot_download
-
-        source = snapshot_download(benchmark.hub_id, repo_type="dataset", allow_patterns=[TABLE, "videos/**"])
-    table = Path(source) / TABLE
-    if not table.is_file():
-        raise FileNotFoundError(f"{benchmark.name}: {table} not found (expected the hub repository's layout)")
-    for row in load_rows(benchmark, str(table), limit):
-        yield {**row, "_root": str(source)}
+    """Rows of ``validation.json`` in the repository snapshot (or local folder), with ``_root``."""
+    return release_rows(benchmark, source, limit, TABLE, [TABLE, "videos/**"])
 
 
 def mmvu_item(row: dict, where: str) -> Item:
