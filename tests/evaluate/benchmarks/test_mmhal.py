@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from judge_fixtures import ScriptedJudge, scored_records
 
+from critic_r1_ext.evaluate.__main__ import main
 from critic_r1_ext.evaluate.benchmarks import NEEDS_JUDGE, REGISTRY, items
 from critic_r1_ext.evaluate.benchmarks.mmhal import metrics, rating
 from critic_r1_ext.evaluate.judge_client import ChatJudge
@@ -110,3 +111,18 @@ def judged_records(tmp_path_factory):
 def test_metrics_never_raise_on_any_judge_reply(judged_records, reply):
     result = metrics(judged_records, ScriptedJudge(lambda prompt, system: reply))
     assert result["score_over_6"] == NEEDS_JUDGE or 0.0 <= result["score_over_6"] <= 1.0
+
+
+def test_the_command_sends_mmhal_outputs_to_the_judge_server(tiny_qwen_dir, tmp_path, loopback_judge):
+    """The tiny model answers two rows; ``--judge-url`` rates them and the summary shows the official values."""
+    url = loopback_judge(lambda prompt, system: "Rating: 4")
+    out = tmp_path / "run"
+    argv = ["--model", str(tiny_qwen_dir), "--backend", "hf", "--benchmarks", "mmhal", "--output", str(out)]
+    argv += ["--data", f"mmhal={write_mmhal(tmp_path / 'data')}", "--limit", "2", "--max-new-tokens", "2"]
+    summary = main([*argv, "--judge-url", url, "--judge-model", "gpt-4-0314"])
+    official = summary["benchmarks"]["mmhal"]["official"]
+    assert (official["score"], official["score_over_6"], official["hallucination_rate"]) == (4.0, 4 / 6, 0.0)
+    assert [body["model"] for body in loopback_judge.seen] == ["gpt-4-0314"] * 2
+    assert len((out / "judge_cache.jsonl").read_text().splitlines()) == 2
+    unjudged = main([*argv, "--rescore"])["benchmarks"]["mmhal"]["official"]
+    assert unjudged["score"] == NEEDS_JUDGE
