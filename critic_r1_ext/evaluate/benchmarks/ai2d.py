@@ -5,7 +5,7 @@ Rows: ``question``, ``options`` (list), ``answer`` (the right option's index as 
 "A. ..." lines, then "Answer with the option's letter from the given choices." Official metric:
 accuracy as lmms-eval's ``ai2d`` task scores it (AI2D's authors publish no scorer for generated
 answers): a prediction that starts with "X." counts as letter X, any other is compared whole, and it
-must equal the right letter ignoring case and punctuation.
+must equal the right letter ignoring case, punctuation and surrounding spaces.
 """
 
 from __future__ import annotations
