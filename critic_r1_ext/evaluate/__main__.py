@@ -22,6 +22,7 @@ from critic_r1_ext.common.backends import add_backend_arguments, backend_from_ar
 from critic_r1_ext.evaluate import summary as summaries
 from critic_r1_ext.evaluate.benchmarks import REGISTRY, items
 from critic_r1_ext.evaluate.best_of_n import PRESETS, run_best_of_n
+from critic_r1_ext.evaluate.charts import write_charts
 from critic_r1_ext.evaluate.critic_benchmarks import run_critic
 from critic_r1_ext.evaluate.judge_client import ChatJudge
 from critic_r1_ext.evaluate.judge_prompts import JUDGE_PROMPTS
@@ -229,8 +230,9 @@ def main(argv=None) -> dict:
     if args.baseline:
         summaries.add_baseline(summary, Path(args.baseline))
     json_path, md_path = summaries.write(out, summary)
+    charts = write_charts(out, summary)
     print("\n" + summaries.markdown(summary))
-    print(f"summary: {json_path}, {md_path}")
+    print(f"summary: {json_path}, {md_path}; charts: {', '.join(str(p) for p in charts) or 'none'}")
     return summary
 
 

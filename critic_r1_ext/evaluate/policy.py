@@ -36,6 +36,7 @@ def raw_record(item: Item, output: str, settings: dict) -> dict:
     return {
         "id": item.id,
         "prompt_id": prompt_id(policy_prompt(item)),
+        "question": item.question,
         "reference": item.reference(),
         "output": output,
         "settings": settings,

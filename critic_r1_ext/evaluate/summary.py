@@ -155,12 +155,21 @@ def benchmark_entry(out: Path, name: str, best_of: int | None, judge=None, unpar
     entry["official"] = _official(name, done, judge) if done else {}
     entry["main_metric"] = benchmark.main_metric
     entry["main"] = entry["official"].get(benchmark.main_metric)
+    if entry["main"] == NEEDS_JUDGE and benchmark.stand_in:
+        entry["stand_in"] = {"metric": benchmark.stand_in, "value": entry["official"].get(benchmark.stand_in)}
     entry["paper"] = paper_values.BENCHMARKS.get(name)
     return entry
 
 
 def _number(value) -> float | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _figure_value(entry: dict) -> float | None:
+    """The value Figure 1 averages: the main metric, or its flagged rule-based stand-in while it needs a judge."""
+    if "stand_in" in entry:
+        return _number(entry["stand_in"]["value"])
+    return _number(entry["main"])
 
 
 def build(
@@ -175,15 +184,16 @@ def build(
         ran = [n for n in members if n in summary["benchmarks"]]
         if not ran:
             continue
-        values = [_number(summary["benchmarks"][n]["main"]) for n in ran]
+        values = [_figure_value(summary["benchmarks"][n]) for n in ran]
         complete = len(ran) == len(members) and None not in values
         summary["categories"][category] = {
             "benchmarks": ran,
             "of": len(members),
             "measured": sum(values) / len(values) if complete else None,
+            "stand_ins": [n for n in ran if "stand_in" in summary["benchmarks"][n]],
             "paper": paper_values.CATEGORIES.get(category),
         }
-    mains = [_number(e["main"]) for e in summary["benchmarks"].values()]
+    mains = [_figure_value(e) for e in summary["benchmarks"].values()]
     summary["average"] = sum(mains) / len(mains) if mains and None not in mains else None
     if judge is not None:
         summary["judge"] = {"calls": judge.calls, "failures": judge.failures}
@@ -198,16 +208,19 @@ def add_baseline(summary: dict, baseline_dir: Path) -> None:
     base = json.loads(path.read_text())
     summary["baseline"] = {"path": str(baseline_dir), "model": base.get("model")}
     for name, entry in summary["benchmarks"].items():
-        other = _number(base.get("benchmarks", {}).get(name, {}).get("main"))
+        other_entry = base.get("benchmarks", {}).get(name)
+        other = _figure_value(other_entry) if isinstance(other_entry, dict) and "main" in other_entry else None
         entry["baseline"] = other
-        entry["delta"] = _number(entry["main"]) - other if other is not None and _number(entry["main"]) else None
+        ours = _figure_value(entry)
+        entry["delta"] = ours - other if other is not None and ours is not None else None
     for category, entry in summary["categories"].items():
         other = _number(base.get("categories", {}).get(category, {}).get("measured"))
         entry["baseline"] = other
         entry["delta"] = entry["measured"] - other if other is not None and entry["measured"] is not None else None
     other = _number(base.get("average"))
     summary["baseline"]["average"] = other
-    summary["delta_average"] = summary["average"] - other if other is not None and summary["average"] else None
+    ours = summary["average"]
+    summary["delta_average"] = ours - other if other is not None and ours is not None else None
 
 
 def _pct(value) -> str:
@@ -239,8 +252,11 @@ def markdown(summary: dict) -> str:
         count = strict["items"] if "items" in strict else strict["overall"]["rows"]
         skipped = strict.get("skipped", 0) + sum(e.get("skipped_rows", {}).values())
         accuracy = strict["accuracy"] if "accuracy" in strict else strict["overall"]["accuracy"]
+        value = _pct(e["main"])
+        if "stand_in" in e:
+            value += f"; {e['stand_in']['metric']} {_pct(e['stand_in']['value'])}"
         lines.append(
-            f"| {e['category']} | {name} | {count} (+{skipped} skipped) | {e['main_metric']} | {_pct(e['main'])} "
+            f"| {e['category']} | {name} | {count} (+{skipped} skipped) | {e['main_metric']} | {value} "
             f"| {_pct(accuracy)} | {_paper(e['paper'], 'base')} | {_paper(e['paper'], 'r1')} "
             f"| {_pct(e.get('baseline'))} | {_signed(e.get('delta'))} |"
         )
@@ -255,6 +271,12 @@ def markdown(summary: dict) -> str:
             f"| {_paper(c['paper'], 'base')} | {_paper(c['paper'], 'r1')} | {_paper(c['paper'], 'r1_plus')} "
             f"| {_pct(c.get('baseline'))} | {_signed(c.get('delta'))} |"
         )
+    stand_ins = sorted({n for c in summary["categories"].values() for n in c["stand_ins"]})
+    if stand_ins:
+        lines += [
+            "",
+            f"Means use rule-based stand-ins where the official metric needs a judge: {', '.join(stand_ins)}.",
+        ]
     lines += ["", f"Average over the benchmarks run: {_pct(summary['average'])}"]
     if "delta_average" in summary:
         lines[-1] += f" (baseline {_pct(summary['baseline']['average'])}, delta {_signed(summary['delta_average'])})"

@@ -229,3 +229,23 @@ def test_critic_summary_macro_average_unparsed_counted_and_random_option(scripte
     coin = scripted_main("--unparsed", "random", names=("vl_rewardbench",), out="unread")["benchmarks"]
     assert coin["vl_rewardbench"]["random_filled"] == 4 and coin["vl_rewardbench"]["official"]["unparsed_verdicts"] == 0
     assert "a seeded coin flip" in (tmp_path / "unread" / "summary.md").read_text()
+
+
+def test_baseline_deltas_per_benchmark_and_category_and_one_chart_per_category(scripted_main, tmp_path):
+    names = ("mmstar", "vl_rewardbench")
+    scripted_main.verdict = "I cannot decide."
+    scripted_main(names=names, out="base")
+    scripted_main.verdict = "<think>x</think> \\boxed{1}"
+    summary = scripted_main("--baseline", str(tmp_path / "base"), names=names)
+    vlrb = summary["benchmarks"]["vl_rewardbench"]
+    assert vlrb["baseline"] == 0.0 and vlrb["delta"] == pytest.approx(vlrb["main"])
+    star = summary["benchmarks"]["mmstar"]
+    assert star["baseline"] == star["main"] == 0.5 and star["delta"] == 0.0
+    assert summary["baseline"]["average"] == 0.25 and summary["delta_average"] == pytest.approx(
+        summary["average"] - 0.25
+    )
+    charts = sorted(p.name for p in (tmp_path / "run").glob("chart_*.png"))
+    assert charts == ["chart_perception_general_vqa.png", "chart_visual_reward_benchmarks.png"]
+    assert (tmp_path / "run" / charts[0]).read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(SystemExit, match="no summary.json"):
+        scripted_main("--baseline", str(tmp_path / "nowhere"), names=names)

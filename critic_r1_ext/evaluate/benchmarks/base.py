@@ -88,8 +88,9 @@ class Benchmark:
     records as ``critic.judge_rows`` writes them) and returns ``{metric name: value}``: fractions in
     [0, 1] for accuracies, the official scale otherwise (say which in the docstring), or
     :data:`NEEDS_JUDGE` when the metric needs an LLM judge and ``judge`` is None. ``main_metric``
-    names the value Figure 1 averages (a fraction in [0, 1]). ``rows`` overrides how rows are read
-    (e.g. a repository snapshot with image files beside the table).
+    names the value Figure 1 averages (a fraction in [0, 1]); while it is :data:`NEEDS_JUDGE`, the
+    summary averages ``stand_in`` (a rule-based metric under its own name) and says so. ``rows``
+    overrides how rows are read (e.g. a repository snapshot with image files beside the table).
     """
 
     name: str
@@ -104,6 +105,7 @@ class Benchmark:
     max_model_len: int = 8192  # vLLM context as the authors' script sets it
     metrics: Callable = by_category  # default: accuracy overall and per Item.category
     main_metric: str = "accuracy"
+    stand_in: str | None = None  # metric averaged into Figure 1 (flagged) while main_metric needs a judge
     video_frames: int = 32  # frames sampled evenly from a video file
     rows: Callable | None = None  # (benchmark, source, limit) -> rows; None: load_rows
     source_note: str = ""  # where the authors read a local file: the public release supported here

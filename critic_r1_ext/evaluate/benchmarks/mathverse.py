@@ -2,13 +2,18 @@
 
 ``query_wo`` is the question as the authors send it; options are parsed from
 ``question_for_eval``'s "Choices:" block. Official metric: accuracy overall and per problem
-version (MathVerse extracts and judges answers with GPT-4; ours reads the last ``\\boxed{}``).
+version after GPT-4 answer extraction and GPT-4 judging (MathVerse's ``evaluation/extract_answer_s1.py``
+and ``score_answer_s2.py``): ``accuracy`` needs a judge (``--judge-url``; ``_judged.EXTRACT`` then
+``_judged.COMPARE``). Without one, the rule-based stand-in ``accuracy_rule_based`` (the last
+``\\boxed{}``) is reported under its own name.
 """
 
 from __future__ import annotations
 
 import re
 
+from critic_r1_ext.evaluate.benchmarks._judged import compared_accuracy
+from critic_r1_ext.evaluate.benchmarks._metrics import accuracy, accuracy_by
 from critic_r1_ext.evaluate.benchmarks.base import Benchmark, Item, free_form, need
 
 _CHOICE = re.compile(r"^\(?([A-Z])\)?\s*[:.]\s*(.*)$")
@@ -28,6 +33,15 @@ def mathverse_item(row: dict, where: str) -> Item:
     return free_form(item_id, query, images, answer, 2, category)
 
 
+def metrics(records: list[dict], judge=None) -> dict:
+    """Judged accuracy (official; needs a judge), the rule-based stand-in, and per problem version (rule-based)."""
+    return {
+        **compared_accuracy(records, judge, lambda r: r.get("question", "")),
+        "accuracy_rule_based": accuracy(records),
+        "per_version_rule_based": accuracy_by(records, lambda ref: ref.get("category")),
+    }
+
+
 BENCHMARK = Benchmark(
     name="mathverse",
     hub_id="AI4Math/MathVerse",
@@ -38,4 +52,6 @@ BENCHMARK = Benchmark(
     category="Image reasoning",
     script="eval_llama32v/model_mathverse_llama32v.py",
     item=mathverse_item,
+    metrics=metrics,
+    stand_in="accuracy_rule_based",
 )

@@ -1,12 +1,17 @@
 """MathVista (testmini), ``AI4Math/MathVista``, as ``eval_llama32v/model_mathvista_llama32v.py`` builds it.
 
 The dataset's ``query`` (hint, question, choices) is the question; ``decoded_image`` before it.
-Official metric: accuracy overall and per task (MathVista's ``calculate_score.py``). MathVista
-extracts the answer with a GPT model before its exact match; ours reads the last ``\\boxed{}``.
+Official metric: accuracy overall and per task (MathVista's ``evaluation/calculate_score.py``)
+after a GPT answer extraction (``evaluation/extract_answer.py`` with the few-shot prompt of
+``evaluation/prompts/ext_ans.py``): ``accuracy`` needs a judge (``--judge-url``; extraction with
+``_judged.EXTRACT``, then our matching by answer type and precision). Without one, the
+rule-based stand-in ``accuracy_rule_based`` (the last ``\\boxed{}``) is reported under its own name.
 """
 
 from __future__ import annotations
 
+from critic_r1_ext.evaluate.benchmarks._judged import judged_accuracy
+from critic_r1_ext.evaluate.benchmarks._metrics import accuracy, accuracy_by
 from critic_r1_ext.evaluate.benchmarks.base import LETTERS, Benchmark, Item, need
 
 
@@ -31,6 +36,15 @@ def mathvista_item(row: dict, where: str) -> Item:
     return Item(item_id, query, images, "text", str(row["answer"]), unit=unit, category=category)
 
 
+def metrics(records: list[dict], judge=None) -> dict:
+    """Judged accuracy (official; needs a judge), the rule-based stand-in, and per task (rule-based)."""
+    return {
+        **judged_accuracy(records, judge, lambda r: r.get("question", "")),
+        "accuracy_rule_based": accuracy(records),
+        "per_task_rule_based": accuracy_by(records, lambda ref: ref.get("category")),
+    }
+
+
 BENCHMARK = Benchmark(
     name="mathvista",
     hub_id="AI4Math/MathVista",
@@ -40,4 +54,6 @@ BENCHMARK = Benchmark(
     category="Image reasoning",
     script="eval_llama32v/model_mathvista_llama32v.py",
     item=mathvista_item,
+    metrics=metrics,
+    stand_in="accuracy_rule_based",
 )

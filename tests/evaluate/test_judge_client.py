@@ -1,0 +1,108 @@
+"""The OpenAI-compatible judge client against a real local HTTP server: answers, cache, bounded failure."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from critic_r1_ext.evaluate.benchmarks import NEEDS_JUDGE, REGISTRY
+from critic_r1_ext.evaluate.judge_client import ChatJudge
+
+
+class Server:
+    """A chat-completions server on localhost: ``reply(prompt) -> str`` or an HTTP 500 when it returns None."""
+
+    def __init__(self, reply):
+        self.reply, self.requests = reply, []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.requests.append((self.path, body))
+                answer = outer.reply(body["messages"][-1]["content"])
+                if answer is None:
+                    self.send_response(500)
+                    self.end_headers()
+                    return
+                payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": answer}}]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/v1"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def server():
+    servers = []
+
+    def start(reply):
+        servers.append(Server(reply))
+        return servers[-1]
+
+    yield start
+    for s in servers:
+        s.httpd.shutdown()
+
+
+def test_answers_are_cached_in_the_run_folder(server, tmp_path):
+    srv = server(lambda prompt: f"echo: {prompt}")
+    judge = ChatJudge(srv.url, "judge-model", cache_path=tmp_path / "cache.jsonl")
+    assert judge.ask("hello", system="be brief") == "echo: hello"
+    path, body = srv.requests[0]
+    assert path == "/v1/chat/completions" and body["model"] == "judge-model" and body["temperature"] == 0.0
+    assert body["messages"] == [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hello"}]
+    again = ChatJudge(srv.url, "judge-model", cache_path=tmp_path / "cache.jsonl")
+    assert again.ask("hello", system="be brief") == "echo: hello" and len(srv.requests) == 1
+
+
+def test_a_failing_server_gives_none_after_bounded_retries(server, monkeypatch):
+    monkeypatch.setattr("critic_r1_ext.evaluate.judge_client.time.sleep", lambda seconds: None)
+    srv = server(lambda prompt: None)
+    judge = ChatJudge(srv.url, "m", retries=2, timeout=5)
+    assert judge.ask("x") is None and judge.failures == 1 and len(srv.requests) == 3
+    assert ChatJudge("http://127.0.0.1:9", "m", retries=0, timeout=1).ask("x") is None  # nothing listening
+
+
+def test_mathvista_official_accuracy_needs_a_judge_and_uses_one_when_given(server):
+    records = [
+        {"id": "1", "question": "Q1", "output": "it is five", "correct": False, "reference": {"kind": "number"}}
+        | {"reference": {"kind": "number", "answer": "5", "choices": [], "precision": None, "unit": None}},
+        {"id": "2", "question": "Q2", "output": "\\boxed{C}", "correct": True}
+        | {"reference": {"kind": "choice", "answer": "B", "choices": ["3.5", "4", "7"], "unit": None}},
+    ]
+    metrics = REGISTRY["mathvista"].metrics
+    assert metrics(records, None)["accuracy"] == NEEDS_JUDGE and metrics(records, None)["accuracy_rule_based"] == 0.5
+    srv = server(lambda prompt: "5" if "Q1" in prompt else "C")
+    judged = metrics(records, ChatJudge(srv.url, "m"))
+    assert judged["accuracy"] == 0.5 and judged["judge_failures"] == 0
+
+
+def test_main_passes_the_judge_to_the_metrics(server, benchmark_dirs, tmp_path, monkeypatch, scripted_backend):
+    from critic_r1_ext.evaluate import __main__ as entry
+
+    monkeypatch.setattr(entry, "backend_from_args", lambda args, max_images, **o: scripted_backend(_boxed_b))
+    srv = server(lambda prompt: "1" if "Judgement" in prompt else "B")
+    argv = ["--model", "m", "--backend", "hf", "--output", str(tmp_path), "--benchmarks", "mathverse"]
+    argv += ["--data", f"mathverse={benchmark_dirs['mathverse']}"]
+    without = entry.main(argv)["benchmarks"]["mathverse"]
+    assert without["main"] == NEEDS_JUDGE and without["stand_in"]["metric"] == "accuracy_rule_based"
+    assert "needs a judge; accuracy_rule_based" in (tmp_path / "summary.md").read_text()
+    judged = entry.main([*argv, "--judge-url", srv.url, "--judge-model", "m"])
+    assert judged["benchmarks"]["mathverse"]["main"] == 1.0 and "stand_in" not in judged["benchmarks"]["mathverse"]
+    assert judged["judge"]["failures"] == 0 and (tmp_path / "judge_cache.jsonl").exists()
+
+
+def _boxed_b(text, n, temperature):
+    return ["<think>x</think> \\boxed{B}"] * n
