@@ -11,7 +11,7 @@ share of questions right, fAcc the share of figures (category, subcategory, set,
 a figure excluded) with every question right, qAcc the share of question pairs (category,
 subcategory, set, question: the same question over its figures) with every one right. Without a
 judge these three need one; the same three from our box yes/no reading are reported as
-``*_box`` (our stand-in).
+``*_rule_based`` (our stand-in; ``aAcc_rule_based`` enters Figure 1, flagged, while aAcc needs a judge).
 """
 
 from __future__ import annotations
@@ -83,9 +83,9 @@ def judge_prompt(record: dict) -> str:
 
 
 def metrics(records: list[dict], judge=None) -> dict:
-    """Official aAcc/fAcc/qAcc (fractions; judge) and the same three from our box reading (``*_box``)."""
+    """Official aAcc/fAcc/qAcc (fractions; judge) and the same three from our box reading (``*_rule_based``)."""
     ours = group_accuracies([(r["reference"]["extra"], bool(r.get("correct"))) for r in records])
-    result = {f"{name}_box": value for name, value in ours.items()}
+    result = {f"{name}_rule_based": value for name, value in ours.items()}
     if judge is None:
         return {**dict.fromkeys(("aAcc", "fAcc", "qAcc"), NEEDS_JUDGE), **result}
     replies, failures = ask_all(judge, [(judge_prompt(r), None) for r in records])
@@ -106,4 +106,5 @@ BENCHMARK = Benchmark(
     item=hallusionbench_item,
     metrics=metrics,
     main_metric="aAcc",
+    stand_in="aAcc_rule_based",
 )

@@ -13,7 +13,7 @@ counts only when every copy is answered right. A copy's answer is read by rule (
 letter standing alone or in a listed bracket/punctuation form, else exactly one option text
 contained), and by a ChatGPT choice extractor with MMBench's prompt when the rules find none. The
 result needs no judge when every copy is read by rule or a question already has a copy read wrong;
-otherwise it needs one (``circular_accuracy_rules``, our stand-in, counts unread copies as wrong).
+otherwise it needs one (``circular_accuracy_rule_based``, our stand-in, counts unread copies as wrong).
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def metrics(records: list[dict], judge=None) -> dict:
     category = {r["reference"]["extra"]["group"]: r["reference"].get("category") for r in records}
     rules = [bool(v) for v in outcome.values()]
     result = {
-        "circular_accuracy_rules": sum(rules) / len(rules) if rules else None,
+        "circular_accuracy_rule_based": sum(rules) / len(rules) if rules else None,
         "questions": len(outcome),
         "judge_calls": calls,
     }
@@ -155,4 +155,5 @@ BENCHMARK = Benchmark(
     item=mmbench_item,
     metrics=metrics,
     main_metric="circular_accuracy",
+    stand_in="circular_accuracy_rule_based",
 )

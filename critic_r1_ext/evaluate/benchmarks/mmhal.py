@@ -13,8 +13,10 @@ response, and rates it 0-6; the rating is the one "rating: N" in its reply (none
 Reported: the average rating (0-6 scale), the hallucination rate (share rated below 3) and the
 average per question type; ``score_over_6`` (the average rating / 6, our scaling) is the value
 Figure 1's category average takes, since the paper does not say how it averaged MMHal's 0-6 score.
-Without a judge these need one. There is no short answer to match, so our strict box scorer
-(shown beside it) compares the box with the human answer and means little here.
+Without a judge these need one, and having no rule-based stand-in (the rating weighs
+informativeness and hallucination, which no rule reads), so do the category and overall means of
+Figure 1. Our strict box scorer (shown beside it) compares the box with the human answer and means
+little here.
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def test_judge_score_reads_the_json_reply(reply, score):
 def test_without_a_judge_reasoning_accuracy_needs_one(tmp_path):
     outputs = {"images/0.jpg": r"\boxed{(b)}", "images/1.jpg": r"<think>about 0.01</think> \boxed{0.010}"}
     scored = scored_records("charxiv", write_charxiv(tmp_path), outputs)
-    assert metrics(scored) == {"reasoning_accuracy": NEEDS_JUDGE}
+    assert metrics(scored) == {"reasoning_accuracy": NEEDS_JUDGE, "accuracy_rule_based": 1.0}
     assert [r["correct"] for r in scored] == [True, True]
 
 

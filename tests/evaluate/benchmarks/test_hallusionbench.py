@@ -75,9 +75,9 @@ def test_without_a_judge_official_metrics_need_one_and_the_box_reading_is_report
     scored = scored_records("hallusionbench", source, outputs)
     result = metrics(scored)
     assert result["aAcc"] == result["fAcc"] == result["qAcc"] == NEEDS_JUDGE
-    assert result["aAcc_box"] == pytest.approx(2 / 4)
-    assert result["fAcc_box"] == pytest.approx(1 / 3)  # figure VD_0_0 right; VD_0_1 and VS_3_1 wrong
-    assert result["qAcc_box"] == pytest.approx(1 / 3)  # pair (VD, q1) right
+    assert result["aAcc_rule_based"] == pytest.approx(2 / 4)
+    assert result["fAcc_rule_based"] == pytest.approx(1 / 3)  # figure VD_0_0 right; VD_0_1 and VS_3_1 wrong
+    assert result["qAcc_rule_based"] == pytest.approx(1 / 3)  # pair (VD, q1) right
     assert [r["correct"] for r in scored] == [True, True, False, False]
 
 

@@ -94,7 +94,7 @@ def test_circular_accuracy_without_a_judge(tmp_path):
     outputs["2000007"] = "<think>hmm</think> I would say the cat sits at the far side"
     undecided = metrics(scored_records("mmbench", source, outputs))
     assert undecided["circular_accuracy"] == NEEDS_JUDGE
-    assert undecided["circular_accuracy_rules"] == pytest.approx(0.0)
+    assert undecided["circular_accuracy_rule_based"] == pytest.approx(0.0)
 
 
 def test_circular_accuracy_asks_the_judge_only_for_unread_copies(tmp_path, loopback_judge):

@@ -101,7 +101,7 @@ def test_without_a_judge_accuracy_needs_one(tmp_path):
     source = write_mmvu(tmp_path)
     outputs = {"validation_0": r"\boxed{dolly zoom}", "validation_1": r"<think>H2</think> \boxed{Hydrogen}"}
     scored = scored_records("mmvu", source, outputs)
-    assert metrics(scored) == {"accuracy": NEEDS_JUDGE}
+    assert metrics(scored) == {"accuracy": NEEDS_JUDGE, "accuracy_rule_based": 1.0}
     assert [r["correct"] for r in scored] == [True, True]
 
 
@@ -121,7 +121,7 @@ def test_judge_gets_the_official_messages_per_question_type(tmp_path, loopback_j
     assert "\n\nOptions:\nA: Oxygen\nB: Hydrogen\n" in choice_request[1]["content"]
     assert "Ground Truth Answer: B\n" in choice_request[1]["content"]
     silent = metrics(scored_records("mmvu", source, outputs), ScriptedJudge(lambda prompt, system: None))
-    assert silent == {"accuracy": NEEDS_JUDGE, "judge_failures": 2}
+    assert silent == {"accuracy": NEEDS_JUDGE, "judge_failures": 2, "accuracy_rule_based": 0.5}
 
 
 @pytest.fixture(scope="module")
