@@ -4,8 +4,9 @@ Rows: ``index``, ``question``, ``hint``, ``A``..``D``, ``answer``, ``category``,
 ``image`` (a missing hint or option is the string "nan"). Prompt: the hint and a line break when
 there is one, the question, " Options:" and an "X. ..." line per present option, then "Answer with
 the option's letter from the given choices directly." Split: the authors' script loads ``test``,
-whose answers are not public (only the MMBench server scores it), so no local run can give their
-number; we run ``dev``, the split that carries answers (our choice; same prompt and protocol).
+whose answers are not public (VLMEvalKit issue 148: MMBench keeps them confidential; its scoring
+server closed on 2026-03-31, open-compass/MMBench issue 61), so no local run can give their number;
+we run ``dev``, the split that carries answers (our choice; same prompt and protocol).
 
 Official metric: circular accuracy (MMBench; VLMEvalKit and lmms-eval ``mmbench_evals.py``): rows
 whose ``index`` agree modulo 1,000,000 are one question with its options rotated, and the question
