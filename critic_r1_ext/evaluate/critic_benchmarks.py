@@ -4,8 +4,9 @@ A critic benchmark's items (``benchmarks``) have kind "pair": the query, the two
 better one's number and the benchmark's group. Judging is ``critic.judge_rows``: greedy,
 ``--judge-prompt`` (authors by default) and ``--orders`` (one seeded random order per row by
 default, as the authors). A verdict outside ``\\boxed{}`` is read with lmms-eval's VL-RewardBench
-fallback rule (``critic.read_verdict``); verdicts still unread are counted, and with
-``--unparsed random`` replaced by a seeded coin flip as lmms-eval does (after its GPT parse).
+fallback rule (``critic.read_verdict``); with ``--judge-url``, verdicts still unread are asked of the
+judge, as lmms-eval asks GPT-4o-mini (``parse_with_judge``, its instruction in our words); what is
+left is counted, and with ``--unparsed random`` replaced by a seeded coin flip as lmms-eval does.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from critic_r1_ext.evaluate import stages
-from critic_r1_ext.evaluate.critic import judge_rows, summarize
+from critic_r1_ext.evaluate.critic import _SWAP, judge_rows, summarize
 
 
 def pair_of(item) -> dict:
@@ -57,6 +58,40 @@ def run_critic(get_backend, name: str, items: list, path: Path, args, settings: 
                 path, [{**s, "settings": settings} for s in skipped] + [{**r, "settings": settings} for r in records]
             )
             bar.update(len(chunk))
+
+
+PARSE_PROMPT = (
+    "Below is a judgment comparing two answers. Which answer does it conclude is better? Reply with "
+    "'Answer 1' or 'Answer 2' only.\n\nJudgment: {judgment}"
+)
+
+
+def parse_with_judge(records: list[dict], judge) -> list[dict]:
+    """Unread verdicts (no box, no lmms-eval match; hedges included, as lmms-eval) read by the LLM judge."""
+    parsed = []
+    for record in records:
+        if "skipped" in record or None not in record.get("picked", []):
+            parsed.append(record)
+            continue
+        verdicts = list(record["verdicts"])
+        sources = list(record.get("verdict_sources") or ["none"] * len(verdicts))
+        for k, (verdict, text) in enumerate(zip(record["verdicts"], record["outputs"], strict=True)):
+            if verdict is None:
+                reply = (judge.ask(PARSE_PROMPT.format(judgment=text)) or "").lower()
+                found = [n for n in ("1", "2") if f"answer {n}" in reply]
+                if len(found) == 1:
+                    verdicts[k], sources[k] = found[0], "judge"
+        picked = [v if first == "1" else _SWAP.get(v) for v, first in zip(verdicts, record["first_shown"], strict=True)]
+        parsed.append(
+            {
+                **record,
+                "verdicts": verdicts,
+                "verdict_sources": sources,
+                "picked": picked,
+                "correct": [p == record["label"] for p in picked],
+            }
+        )
+    return parsed
 
 
 def fill_unparsed(records: list[dict], seed: int) -> list[dict]:

@@ -17,7 +17,7 @@ from critic_r1_ext.common.answers import final_answer
 from critic_r1_ext.evaluate import paper_values, stages
 from critic_r1_ext.evaluate.benchmarks import CATEGORIES, NEEDS_JUDGE, REGISTRY
 from critic_r1_ext.evaluate.critic import judgment_fields
-from critic_r1_ext.evaluate.critic_benchmarks import critic_summary, fill_unparsed
+from critic_r1_ext.evaluate.critic_benchmarks import critic_summary, fill_unparsed, parse_with_judge
 from critic_r1_ext.evaluate.policy import scored
 from critic_r1_ext.evaluate.scoring import safe_score
 from critic_r1_ext.self_critic.selection import majority_vote
@@ -147,6 +147,8 @@ def benchmark_entry(out: Path, name: str, best_of: int | None, judge=None, unpar
             entry["best_of_n"] = best_of_n_summary(stages.read(paths["best_of_n"]))
     else:
         records = stages.read(paths["critic"])
+        if judge is not None:
+            records = parse_with_judge(records, judge)
         if unparsed == "random":
             records = fill_unparsed(records, seed)
             entry["random_filled"] = sum(r.get("random_filled", 0) for r in records)

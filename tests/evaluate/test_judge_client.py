@@ -106,3 +106,18 @@ def test_main_passes_the_judge_to_the_metrics(server, benchmark_dirs, tmp_path, 
 
 def _boxed_b(text, n, temperature):
     return ["<think>x</think> \\boxed{B}"] * n
+
+
+def test_unread_critic_verdicts_are_asked_of_the_judge_as_lmms_eval_does(server):
+    from critic_r1_ext.evaluate.critic_benchmarks import parse_with_judge
+
+    srv = server(lambda prompt: "Answer 2" if "second" in prompt else "I am not sure")
+    records = [
+        {"id": "a", "label": "1", "first_shown": ["2"], "verdicts": [None], "picked": [None], "correct": [False]}
+        | {"verdict_sources": ["none"], "outputs": ["The second one wins."]},
+        {"id": "b", "label": "1", "first_shown": ["1"], "verdicts": [None], "picked": [None], "correct": [False]}
+        | {"verdict_sources": ["none"], "outputs": ["Hard to say."]},
+    ]
+    first, second = parse_with_judge(records, ChatJudge(srv.url, "m"))
+    assert first["verdicts"] == ["2"] and first["picked"] == ["1"] and first["correct"] == [True]
+    assert first["verdict_sources"] == ["judge"] and second == records[1]
