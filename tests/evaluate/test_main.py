@@ -249,3 +249,30 @@ def test_baseline_deltas_per_benchmark_and_category_and_one_chart_per_category(s
     assert (tmp_path / "run" / charts[0]).read_bytes()[:4] == b"\x89PNG"
     with pytest.raises(SystemExit, match="no summary.json"):
         scripted_main("--baseline", str(tmp_path / "nowhere"), names=names)
+
+
+def test_vllm_engines_follow_each_benchmarks_context_length(monkeypatch, scripted_backend, benchmark_dirs, tmp_path):
+    """MathVision's script sets 32768, MMStar's 8192: one engine each, the first closed before the second."""
+    from critic_r1_ext.evaluate import __main__ as entry
+
+    built, closed = [], []
+
+    class Engine(scripted_backend):
+        def close(self):
+            closed.append(self.max_model_len)
+
+    def build(args, max_images, **options):
+        engine = Engine(lambda text, n, temperature: ["\\boxed{B}"] * n)
+        engine.max_model_len = options["max_model_len"]
+        built.append((options["max_model_len"], options["system_prompt"], options["generation_prefix"]))
+        return engine
+
+    monkeypatch.setattr(entry, "backend_from_args", build)
+    names = ["mathvision", "mmstar"]
+    argv = ["--model", "m", "--backend", "vllm", "--output", str(tmp_path), "--benchmarks", ",".join(names)]
+    main([*argv, *(a for n in names for a in ("--data", f"{n}={benchmark_dirs[n]}")), "--is-mimo-thinking"])
+    assert built == [
+        (8192, "You are a helpful assistant.", "<think>"),
+        (32768, "You are a helpful assistant.", "<think>"),
+    ]
+    assert closed == [8192]
