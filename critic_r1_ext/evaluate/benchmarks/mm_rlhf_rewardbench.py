@@ -4,13 +4,18 @@ Rows ``prompt``/``chosen``/``rejected`` with ``image`` (a file under the reposit
 or ``video`` (a list of frame files there): the hub copy is a repository snapshot
 (``huggingface_hub.snapshot_download``) because the media are files beside the table; a local copy
 is a folder with the same layout. Video rows go to the model as one video of all listed frames, as
-the authors' script passes them. Official metric (MM-RLHF's reward-bench): accuracy over pairs and
-Acc+ (a question counts only when every pair of that question is judged right).
+the authors' script passes them: its ``min_frames`` 10 / ``max_frames`` 32 sit in the message dict,
+which is only rendered to text, like the image pixel bounds. Variant ``frames_10_32`` (ours) applies
+those bounds: a video keeps between 10 and 32 of its frames, taken evenly (``np.linspace`` over the
+listed frames, repeating frames of a shorter video). Official metric (MM-RLHF's reward-bench):
+accuracy over pairs and Acc+ (a question counts only when every pair of that question is judged right).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import numpy as np
 
 from critic_r1_ext.evaluate.benchmarks._critic_metrics import accuracy, unparsed
 from critic_r1_ext.evaluate.benchmarks.base import Benchmark, Item, need
@@ -54,6 +59,18 @@ def mm_rlhf_item(row: dict, where: str) -> Item:
     )
 
 
+MIN_FRAMES, MAX_FRAMES = 10, 32
+
+
+def mm_rlhf_item_frames_10_32(row: dict, where: str) -> Item:
+    """Ours: every video clamped to 10..32 frames taken evenly from its listed frames."""
+    item = mm_rlhf_item(row, where)
+    for k, frames in enumerate(item.videos):
+        count = min(max(len(frames), MIN_FRAMES), MAX_FRAMES)
+        item.videos[k] = [frames[i] for i in np.linspace(0, len(frames) - 1, count).astype(int)]
+    return item
+
+
 def metrics(records: list[dict], judge=None) -> dict:
     """Accuracy over pairs (main), Acc+ over questions, accuracy per media kind, unparsed verdicts."""
     questions: dict[str, list[dict]] = {}
@@ -81,4 +98,5 @@ BENCHMARK = Benchmark(
     item=mm_rlhf_item,
     metrics=metrics,
     rows=mm_rlhf_rows,
+    variants={"frames_10_32": mm_rlhf_item_frames_10_32},
 )
