@@ -47,9 +47,12 @@ def verl_config():
     return compose_verl_config
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def fake_gpu_cluster(tmp_path_factory):
     """A local three-node Ray cluster (``ray.cluster_utils.Cluster``) with fake GPUs, as a Slurm job would name it.
+
+    Module-scoped: while it runs, another local Ray cluster cannot take job submissions ("No available
+    agent to submit job"), so it must be gone before ``tests/recipes/test_ray_job.py`` starts its own.
 
     ``head`` (no GPU) and ``node1`` (2 GPUs) run in ``site_a`` (which holds ``data/train.parquet``)
     with ``NCCL_SOCKET_IFNAME=lo``; ``node2`` (2 GPUs) runs in ``site_b`` (no ``data/``), with
