@@ -1,10 +1,6 @@
-"""Test helpers for benchmark metrics: scored result records, a scripted judge, a loopback judge server."""
+"""Test helpers for benchmark metrics: scored result records and an in-process scripted judge."""
 
 from __future__ import annotations
-
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from critic_r1_ext.evaluate.benchmarks import items
 from critic_r1_ext.evaluate.scoring import safe_score
@@ -30,35 +26,3 @@ class ScriptedJudge:
         self.requests.append((prompt, system))
         self.calls += 1
         return self.reply(prompt, system)
-
-
-def loopback_servers():
-    """OpenAI-compatible chat servers on 127.0.0.1: ``start(reply)`` serves ``reply(prompt, system)`` and
-    returns the URL; ``start.seen`` keeps the request bodies. Returns ``(start, servers)``."""
-    servers, seen = [], []
-
-    def start(reply):
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - the http.server API
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                seen.append(body)
-                messages = body["messages"]
-                system = next((m["content"] for m in messages if m["role"] == "system"), None)
-                content = reply(messages[-1]["content"], system)
-                payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/v1"
-
-    start.seen = seen
-    return start, servers

@@ -1,13 +1,36 @@
-"""Test helper: a real ``ChatJudge`` talking to a scripted OpenAI-compatible server on localhost."""
+"""Test helpers: judge servers on localhost, all served by the package's loopback chat server
+(``critic_r1_ext.genrm.loopback.serve``), and a real ``ChatJudge`` talking to one."""
 
 from __future__ import annotations
 
-import json
-import threading
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack, contextmanager
 
 from critic_r1_ext.evaluate.judge_client import ChatJudge
+from critic_r1_ext.genrm.loopback import serve
+
+
+@contextmanager
+def judge_servers():
+    """Yield ``start(reply) -> URL``: each call starts a loopback chat server answering ``reply(body)``
+    (the request's JSON body; a ``None`` answer is an HTTP 500). ``start.seen`` keeps every body."""
+    seen: list[dict] = []
+    with ExitStack() as stack:
+
+        def start(reply) -> str:
+            def answer(body):
+                seen.append(body)
+                text = reply(body)
+                return (500, "scripted failure") if text is None else text
+
+            return stack.enter_context(serve(answer))
+
+        start.seen = seen
+        yield start
+
+
+def prompt_and_system(messages: list[dict]) -> tuple[str, str | None]:
+    """The last turn's text and the system turn's text (None without one) of a chat request."""
+    return messages[-1]["content"], next((m["content"] for m in messages if m["role"] == "system"), None)
 
 
 @contextmanager
@@ -17,31 +40,12 @@ def scripted_judge(reply, tmp_path):
     Yields ``(judge, seen)``; ``seen`` collects every request's messages."""
     seen: list[list[dict]] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (http.server's name)
-            messages = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["messages"]
-            seen.append(messages)
-            answer = reply(messages)
-            if answer is None:
-                self.send_response(500)
-                self.end_headers()
-                return
-            body = json.dumps({"choices": [{"message": {"content": answer}}]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def answer(body):
+        seen.append(body["messages"])
+        return reply(body["messages"])
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-        yield ChatJudge(url, "judge-model", cache_path=tmp_path / "judge_cache.jsonl", timeout=5, retries=0), seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with judge_servers() as start:
+        yield (
+            ChatJudge(start(answer), "judge-model", cache_path=tmp_path / "judge_cache.jsonl", timeout=5, retries=0),
+            seen,
+        )

@@ -5,7 +5,9 @@ first), so a summary never needs the model or the data. Per benchmark: the offic
 its module (``Benchmark.metrics``; "needs a judge" where one is needed and none was given), our
 strict scorer's accuracy beside them, the paper's value where Figure 1 gives one and the delta to a
 baseline run. Per category: the mean of its benchmarks' main values (only when every benchmark of
-the category ran and has a number), with Figure 1's category average beside it.
+the category ran and has a number), with Figure 1's category average beside it, and a partial mean
+over the members that have a value, labelled as such with what is missing and why (never in place
+of the mean). The overall average gets the same partial mean beside it.
 """
 
 from __future__ import annotations
@@ -174,6 +176,23 @@ def _figure_value(entry: dict) -> float | None:
     return _number(entry["main"])
 
 
+def partial_mean(names: list[str], entries: dict[str, dict]) -> dict:
+    """The mean of the Figure 1 values of those ``names`` that have one, how many, and why each other one has none
+    (``missing``: name -> "not run", "needs a judge" or "no value"). Shown beside the strict mean, never for it."""
+    values, missing = [], {}
+    for name in names:
+        entry = entries.get(name)
+        value = None if entry is None else _figure_value(entry)
+        if value is not None:
+            values.append(value)
+        elif entry is None:
+            missing[name] = "not run"
+        else:
+            missing[name] = "needs a judge" if entry["main"] == NEEDS_JUDGE else "no value"
+    mean = sum(values) / len(values) if values else None
+    return {"value": mean, "with_value": len(values), "of": len(names), "missing": missing}
+
+
 def build(
     out: Path, names: list[str], best_of: int | None, model: str | None, judge=None, unparsed="wrong", seed=0
 ) -> dict:
@@ -192,11 +211,13 @@ def build(
             "benchmarks": ran,
             "of": len(members),
             "measured": sum(values) / len(values) if complete else None,
+            "partial": partial_mean(members, summary["benchmarks"]),
             "stand_ins": [n for n in ran if "stand_in" in summary["benchmarks"][n]],
             "paper": paper_values.CATEGORIES.get(category),
         }
     mains = [_figure_value(e) for e in summary["benchmarks"].values()]
     summary["average"] = sum(mains) / len(mains) if mains and None not in mains else None
+    summary["average_partial"] = partial_mean(list(summary["benchmarks"]), summary["benchmarks"])
     if judge is not None:
         summary["judge"] = {"calls": judge.calls, "failures": judge.failures}
     return summary
@@ -241,6 +262,14 @@ def _paper(values: dict | None, key: str) -> str:
     return "—" if not values or key not in values else f"{values[key]:.1f}"
 
 
+def _partial(partial: dict | None) -> str:
+    """``58.1 (6 of 7; MMHal-Bench needs a judge)``; empty when nothing is missing (the strict mean is given)."""
+    if not partial or not partial["missing"]:
+        return ""
+    why = "; ".join(f"{REGISTRY[n].paper_name.split(' (')[0]} {reason}" for n, reason in partial["missing"].items())
+    return f"{_pct(partial['value'])} ({partial['with_value']} of {partial['of']}; {why})"
+
+
 def markdown(summary: dict) -> str:
     """The summary as markdown: benchmarks by category, categories, Best-of-N and critic details."""
     lines = [f"# Evaluation of `{summary['model']}`", ""]
@@ -264,12 +293,14 @@ def markdown(summary: dict) -> str:
         )
     lines += [
         "",
-        "| Figure 1 category | benchmarks run | measured | paper base | paper R1 | paper R1+ | baseline | delta |",
+        "| Figure 1 category | benchmarks run | measured | partial mean (members with a value only) | paper base "
+        "| paper R1 | paper R1+ | baseline | delta |",
     ]
-    lines.append("|---|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|---|")
     for category, c in summary["categories"].items():
         lines.append(
             f"| {category} | {len(c['benchmarks'])} of {c['of']} | {_pct(c['measured'])} "
+            f"| {_partial(c.get('partial'))} "
             f"| {_paper(c['paper'], 'base')} | {_paper(c['paper'], 'r1')} | {_paper(c['paper'], 'r1_plus')} "
             f"| {_pct(c.get('baseline'))} | {_signed(c.get('delta'))} |"
         )
@@ -282,6 +313,8 @@ def markdown(summary: dict) -> str:
     lines += ["", f"Average over the benchmarks run: {_pct(summary['average'])}"]
     if "delta_average" in summary:
         lines[-1] += f" (baseline {_pct(summary['baseline']['average'])}, delta {_signed(summary['delta_average'])})"
+    if _partial(summary.get("average_partial")):
+        lines[-1] += f"; partial mean over the benchmarks with a value: {_partial(summary['average_partial'])}"
     lines.append("")
     lines += _best_of_n_lines(summary) + _critic_lines(summary)
     return "\n".join(lines)

@@ -2,66 +2,40 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from types import SimpleNamespace
 
 import pytest
+from judge_server import judge_servers
 
 from critic_r1_ext.evaluate.benchmarks import NEEDS_JUDGE, REGISTRY
 from critic_r1_ext.evaluate.judge_client import ChatJudge
 
 
-class Server:
-    """A chat-completions server on localhost: ``reply(prompt) -> str`` or an HTTP 500 when it returns None."""
-
-    def __init__(self, reply):
-        self.reply, self.requests = reply, []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                outer.requests.append((self.path, body))
-                answer = outer.reply(body["messages"][-1]["content"])
-                if answer is None:
-                    self.send_response(500)
-                    self.end_headers()
-                    return
-                payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": answer}}]}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/v1"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-
 @pytest.fixture
 def server():
-    servers = []
+    """``server(reply)``: a loopback chat server answering ``reply(prompt)`` (HTTP 500 on None), with its ``url`` and
+    the ``requests`` (JSON bodies) it got. It serves only ``/v1/chat/completions`` (404 elsewhere)."""
+    with judge_servers() as start:
 
-    def start(reply):
-        servers.append(Server(reply))
-        return servers[-1]
+        def begin(reply):
+            srv = SimpleNamespace(requests=[])
 
-    yield start
-    for s in servers:
-        s.httpd.shutdown()
+            def answer(body):
+                srv.requests.append(body)
+                return reply(body["messages"][-1]["content"])
+
+            srv.url = start(answer)
+            return srv
+
+        yield begin
 
 
 def test_answers_are_cached_in_the_run_folder(server, tmp_path):
     srv = server(lambda prompt: f"echo: {prompt}")
     judge = ChatJudge(srv.url, "judge-model", cache_path=tmp_path / "cache.jsonl")
     assert judge.ask("hello", system="be brief") == "echo: hello"
-    path, body = srv.requests[0]
-    assert path == "/v1/chat/completions" and body["model"] == "judge-model" and body["temperature"] == 0.0
+    body = srv.requests[0]  # reached the server, which routes only /v1/chat/completions
+    assert body["model"] == "judge-model" and body["temperature"] == 0.0
     assert body["messages"] == [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hello"}]
     again = ChatJudge(srv.url, "judge-model", cache_path=tmp_path / "cache.jsonl")
     assert again.ask("hello", system="be brief") == "echo: hello" and len(srv.requests) == 1

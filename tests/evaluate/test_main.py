@@ -276,3 +276,24 @@ def test_vllm_engines_follow_each_benchmarks_context_length(monkeypatch, scripte
         (32768, "You are a helpful assistant.", "<think>"),
     ]
     assert closed == [8192]
+
+
+def test_a_category_with_a_judge_only_member_keeps_its_mean_blank_and_shows_the_partial_mean(scripted_main, tmp_path):
+    names = tuple(n for n, b in REGISTRY.items() if b.category == "Perception & general VQA")
+    summary = scripted_main(names=names)
+    category = summary["categories"]["Perception & general VQA"]
+    assert category["measured"] is None and summary["average"] is None  # strict: blank while incomplete
+    entries = summary["benchmarks"]
+    valued = {n: e["stand_in"]["value"] if "stand_in" in e else e["main"] for n, e in entries.items()}
+    valued = {n: v for n, v in valued.items() if isinstance(v, float)}
+    assert "mmhal" not in valued and len(valued) >= 4
+    partial = category["partial"]
+    assert partial["value"] == pytest.approx(sum(valued.values()) / len(valued))
+    assert partial["missing"]["mmhal"] == "needs a judge" and set(partial["missing"]) == set(names) - set(valued)
+    assert summary["average_partial"]["value"] == partial["value"]
+    written = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert written["categories"]["Perception & general VQA"]["partial"] == partial
+    shown = f"{100 * partial['value']:.1f} ({len(valued)} of {len(names)}; "
+    markdown = (tmp_path / "run" / "summary.md").read_text()
+    assert f"| — | {shown}" in markdown and "MMHal-Bench needs a judge" in markdown
+    assert f"partial mean over the benchmarks with a value: {shown}" in markdown

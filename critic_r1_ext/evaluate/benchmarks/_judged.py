@@ -9,6 +9,7 @@ cited in each benchmark module.
 
 from __future__ import annotations
 
+from critic_r1_ext.evaluate.benchmarks._metrics import accuracy, accuracy_by
 from critic_r1_ext.evaluate.benchmarks.base import NEEDS_JUDGE
 from critic_r1_ext.evaluate.scoring import safe_score
 
@@ -23,6 +24,16 @@ COMPARE = (
     "if it is, 0 if it is not, and nothing else.\n\nQuestion: {question}\n\nStandard answer: {answer}\n\n"
     "Model's answer: {extracted}\n\nJudgement:"
 )
+
+
+def with_stand_in(official: dict, records: list[dict], breakdown: str) -> dict:
+    """The judged ``official`` values, then the rule-based stand-in ``accuracy_rule_based`` (our box scorer) and its
+    accuracy per ``Item.category`` under the key ``breakdown``."""
+    return {
+        **official,
+        "accuracy_rule_based": accuracy(records),
+        breakdown: accuracy_by(records, lambda ref: ref.get("category")),
+    }
 
 
 def extracted_answers(records: list[dict], judge, question_of) -> list[str | None]:

@@ -18,6 +18,21 @@ def accuracy_by(records: list[dict], key) -> dict[str, float]:
     return {group: accuracy(members) for group, members in sorted(groups.items())}
 
 
+def accuracy_by_extra(records: list[dict], field: str) -> dict[str, float]:
+    """Accuracy per value of ``reference["extra"][field]`` (a task, subject or tag the official metric reports)."""
+    return accuracy_by(records, lambda ref: (ref.get("extra") or {}).get(field))
+
+
+def group_mean(per_group: dict[str, float]) -> float | None:
+    """Unweighted mean over groups (e.g. tasks), as benchmarks that average per-task accuracies report it."""
+    return sum(per_group.values()) / len(per_group) if per_group else None
+
+
+def by_extra(records: list[dict], field: str) -> dict:
+    """Overall accuracy and accuracy per ``reference["extra"][field]``, under ``"per_<field>"``."""
+    return {"accuracy": accuracy(records), f"per_{field}": accuracy_by_extra(records, field)}
+
+
 def by_category(records: list[dict], judge=None) -> dict:
     """Overall accuracy and accuracy per ``Item.category`` (the benchmark's reported breakdown)."""
     return {"accuracy": accuracy(records), "per_category": accuracy_by(records, lambda ref: ref.get("category"))}

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from critic_r1_ext.evaluate.benchmarks._metrics import accuracy, accuracy_by
+from critic_r1_ext.evaluate.benchmarks._metrics import accuracy, accuracy_by_extra, group_mean
 from critic_r1_ext.evaluate.benchmarks._rows import numbered_rows
 from critic_r1_ext.evaluate.benchmarks.base import Benchmark, Item, need, numeric
 from critic_r1_ext.verdict import answer_part
@@ -98,9 +98,9 @@ def official_correct(record: dict) -> bool:
 def metrics(records: list[dict], judge=None) -> dict:
     """Accuracy per task (counting grids merged), their unweighted mean and the overall accuracy (fractions)."""
     scored = [{**r, "correct": official_correct(r)} for r in records]
-    per_task = accuracy_by(scored, lambda ref: (ref.get("extra") or {}).get("task"))
+    per_task = accuracy_by_extra(scored, "task")
     return {
-        "task_mean": sum(per_task.values()) / len(per_task) if per_task else None,
+        "task_mean": group_mean(per_task),
         "per_task": per_task,
         "accuracy": accuracy(scored),
     }

@@ -17,7 +17,7 @@ them, counted in ``judge_failures``) ``task_mean`` says it needs a judge, and
 
 from __future__ import annotations
 
-from critic_r1_ext.evaluate.benchmarks._metrics import accuracy_by
+from critic_r1_ext.evaluate.benchmarks._metrics import accuracy_by_extra, group_mean
 from critic_r1_ext.evaluate.benchmarks.base import LETTERS, NEEDS_JUDGE, Benchmark, Item, need
 from critic_r1_ext.verdict import answer_part
 
@@ -115,9 +115,9 @@ def metrics(records: list[dict], judge=None) -> dict:
     read = [rule_choice(final_answer(r), len(r["reference"]["choices"])) for r in records]
     unread = [i for i, choice in enumerate(read) if choice is None]
     rules_only = [{**r, "correct": c == f"({r['reference']['answer']})"} for r, c in zip(records, read, strict=True)]
-    per_task_rules = accuracy_by(rules_only, lambda ref: (ref.get("extra") or {}).get("task"))
+    per_task_rules = accuracy_by_extra(rules_only, "task")
     result = {
-        "task_mean_rules_only": sum(per_task_rules.values()) / len(per_task_rules) if per_task_rules else None,
+        "task_mean_rules_only": group_mean(per_task_rules),
         "needs_judge_items": len(unread),
     }
     if unread and judge is None:
@@ -130,8 +130,8 @@ def metrics(records: list[dict], judge=None) -> dict:
     scored = [
         {**r, "correct": c.strip() == f"({r['reference']['answer']})"} for r, c in zip(records, read, strict=True)
     ]
-    per_task = accuracy_by(scored, lambda ref: (ref.get("extra") or {}).get("task"))
-    return {"task_mean": sum(per_task.values()) / len(per_task) if per_task else None, "per_task": per_task, **result}
+    per_task = accuracy_by_extra(scored, "task")
+    return {"task_mean": group_mean(per_task), "per_task": per_task, **result}
 
 
 BENCHMARK = Benchmark(

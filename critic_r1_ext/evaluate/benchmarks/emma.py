@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from critic_r1_ext.common.answers import normalize_answer
-from critic_r1_ext.evaluate.benchmarks._metrics import accuracy, accuracy_by
+from critic_r1_ext.evaluate.benchmarks._metrics import by_extra
 from critic_r1_ext.evaluate.benchmarks.base import LETTERS, Benchmark, Item, free_form, need, options_block
 from critic_r1_ext.reward_paper import graded
 from critic_r1_ext.verdict import answer_part, boxed_spans
@@ -103,10 +103,7 @@ def official_correct(record: dict) -> bool:
 def metrics(records: list[dict], judge=None) -> dict:
     """Overall accuracy and accuracy per subject (fractions), as EMMA's ``calculate_acc.py`` reports."""
     scored = [{**r, "correct": official_correct(r)} for r in records]
-    return {
-        "accuracy": accuracy(scored),
-        "per_subject": accuracy_by(scored, lambda ref: (ref.get("extra") or {}).get("subject")),
-    }
+    return by_extra(scored, "subject")
 
 
 BENCHMARK = Benchmark(

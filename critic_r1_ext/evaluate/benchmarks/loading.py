@@ -44,7 +44,9 @@ def _undecoded(rows):
     ``{"bytes", "path"}``: a hub dataset is streamed from its cached files, nothing is rewritten."""
     from datasets import Dataset
 
-    return (rows.to_iterable_dataset() if isinstance(rows, Dataset) else rows).decode(False)
+    rows = rows.to_iterable_dataset() if isinstance(rows, Dataset) else rows
+    # a streamed JSON table has no known features (datasets 5 refuses decode() then) and no media to keep encoded
+    return rows if rows.features is None else rows.decode(False)
 
 
 def _config_rows(benchmark, config, source):

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 
-from critic_r1_ext.evaluate.benchmarks._judged import compared_accuracy
-from critic_r1_ext.evaluate.benchmarks._metrics import accuracy, accuracy_by
+from critic_r1_ext.evaluate.benchmarks._judged import compared_accuracy, with_stand_in
 from critic_r1_ext.evaluate.benchmarks.base import Benchmark, Item, free_form, need
 
 _CHOICE = re.compile(r"^\(?([A-Z])\)?\s*[:.]\s*(.*)$")
@@ -35,11 +34,9 @@ def mathverse_item(row: dict, where: str) -> Item:
 
 def metrics(records: list[dict], judge=None) -> dict:
     """Judged accuracy (official; needs a judge), the rule-based stand-in, and per problem version (rule-based)."""
-    return {
-        **compared_accuracy(records, judge, lambda r: r.get("question", "")),
-        "accuracy_rule_based": accuracy(records),
-        "per_version_rule_based": accuracy_by(records, lambda ref: ref.get("category")),
-    }
+    return with_stand_in(
+        compared_accuracy(records, judge, lambda r: r.get("question", "")), records, "per_version_rule_based"
+    )
 
 
 BENCHMARK = Benchmark(

@@ -10,8 +10,7 @@ rule-based stand-in ``accuracy_rule_based`` (the last ``\\boxed{}``) is reported
 
 from __future__ import annotations
 
-from critic_r1_ext.evaluate.benchmarks._judged import judged_accuracy
-from critic_r1_ext.evaluate.benchmarks._metrics import accuracy, accuracy_by
+from critic_r1_ext.evaluate.benchmarks._judged import judged_accuracy, with_stand_in
 from critic_r1_ext.evaluate.benchmarks.base import LETTERS, Benchmark, Item, need
 
 
@@ -38,11 +37,9 @@ def mathvista_item(row: dict, where: str) -> Item:
 
 def metrics(records: list[dict], judge=None) -> dict:
     """Judged accuracy (official; needs a judge), the rule-based stand-in, and per task (rule-based)."""
-    return {
-        **judged_accuracy(records, judge, lambda r: r.get("question", "")),
-        "accuracy_rule_based": accuracy(records),
-        "per_task_rule_based": accuracy_by(records, lambda ref: ref.get("category")),
-    }
+    return with_stand_in(
+        judged_accuracy(records, judge, lambda r: r.get("question", "")), records, "per_task_rule_based"
+    )
 
 
 BENCHMARK = Benchmark(

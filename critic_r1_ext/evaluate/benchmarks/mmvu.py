@@ -161,6 +161,7 @@ BENCHMARK = Benchmark(
     metrics=metrics,
     stand_in="accuracy_rule_based",
     video_frames=32,
+    min_image_side=0,  # the script has no small-image rule
     rows=mmvu_rows,
     source_note="the hub release yale-nlp/MMVU (validation.json and videos/), which the authors read from disk",
 )

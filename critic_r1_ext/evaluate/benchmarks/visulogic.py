@@ -24,7 +24,7 @@ import zipfile
 from contextlib import nullcontext
 from pathlib import Path
 
-from critic_r1_ext.evaluate.benchmarks._metrics import accuracy, accuracy_by
+from critic_r1_ext.evaluate.benchmarks._metrics import accuracy, by_extra
 from critic_r1_ext.evaluate.benchmarks.base import NEEDS_JUDGE, Benchmark, Item, need
 from critic_r1_ext.verdict import answer_part, boxed_spans
 
@@ -162,11 +162,7 @@ def metrics(records: list[dict], judge=None) -> dict:
     scored = [
         {**r, "correct": o.lower() == r["reference"]["answer"].lower()} for r, o in zip(records, read, strict=True)
     ]
-    return {
-        "accuracy": accuracy(scored),
-        "per_tag": accuracy_by(scored, lambda ref: (ref.get("extra") or {}).get("tag")),
-        **result,
-    }
+    return {**by_extra(scored, "tag"), **result}
 
 
 BENCHMARK = Benchmark(
