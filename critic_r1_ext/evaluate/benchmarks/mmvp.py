@@ -125,6 +125,7 @@ BENCHMARK = Benchmark(
     item=mmvp_item,
     metrics=metrics,
     main_metric="pair_accuracy",
+    stand_in="pair_accuracy_strict",
     rows=mmvp_rows,
     source_note="the authors read a local Questions.xlsx; here the hub dataset repository MMVP/MMVP "
     "(Questions.csv + MMVP Images/), downloaded whole, or a local copy of it",
