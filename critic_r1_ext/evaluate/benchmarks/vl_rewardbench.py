@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from critic_r1_ext.common.records import image_items
 from critic_r1_ext.evaluate.benchmarks._critic_metrics import accuracy, unparsed
+from critic_r1_ext.evaluate.benchmarks._metrics import group_mean
 from critic_r1_ext.evaluate.benchmarks.base import Benchmark, Item, SkipRow, need
 
 GROUPS = {
@@ -50,7 +51,7 @@ def metrics(records: list[dict], judge=None) -> dict:
         groups.setdefault(record["subset"], []).append(record)
     per_group = {name: accuracy(members) for name, members in sorted(groups.items())}
     return {
-        "macro_accuracy": sum(per_group.values()) / len(per_group) if per_group else None,
+        "macro_accuracy": group_mean(per_group),
         "accuracy": accuracy(records),
         "per_group": per_group,
         "unparsed_verdicts": unparsed(records),
